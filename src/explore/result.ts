@@ -1,0 +1,57 @@
+// What an exploration returns. Traces are lists of (agent, choice) pairs from the initial state;
+// report/ replays them through the TransitionSystem to describe each step.
+
+export interface TraceStep {
+  agent: number;
+  choice: number;
+}
+
+export type Bound = 'max-states' | 'max-memory' | 'timeout' | 'interrupted';
+
+export type Completion =
+  | { complete: true }
+  /** The search stopped early. Nothing may be claimed to hold. */
+  | { complete: false; bound: Bound; detail: string };
+
+export interface ExploreStats {
+  /** Distinct states stored. */
+  states: number;
+  /** Successors generated (including revisits). */
+  transitions: number;
+  seconds: number;
+  /** Peak resident set size in bytes seen during the run. */
+  peakRss: number;
+  /** Largest BFS depth reached. */
+  maxDepth: number;
+}
+
+export interface FoundViolation {
+  /** Check name (TransitionSystem.checkNames). */
+  check: string;
+  /** Shortest trace (BFS order) reaching a state where the check is violated. */
+  trace: TraceStep[];
+}
+
+export interface ExploreResult {
+  /** Every distinct final state vector (copies). */
+  finals: Int32Array[];
+  /** Number of distinct deadlocked states, and the shortest trace to one. */
+  deadlocks: number;
+  deadlockTrace?: TraceStep[];
+  violations: FoundViolation[];
+  completion: Completion;
+  stats: ExploreStats;
+}
+
+export interface ExploreOptions {
+  /** Stop after this many distinct states (default: unlimited). */
+  maxStates?: number;
+  /** Stop when the RSS exceeds this many bytes (default: 75% of the V8 heap limit). */
+  maxMemoryBytes?: number;
+  /** Stop after this many milliseconds. */
+  timeoutMs?: number;
+  /** Aborting it stops the search with bound 'interrupted' (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Called now and then with live statistics (for progress lines). */
+  onProgress?: (p: { states: number; transitions: number; queue: number; seconds: number; rss: number }) => void;
+}
