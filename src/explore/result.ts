@@ -23,6 +23,19 @@ export interface ExploreStats {
   peakRss: number;
   /** Largest BFS depth reached. */
   maxDepth: number;
+  /** Bytes of typed-array memory held by the visited set at the end (tables, BFS tree, exact arena). */
+  tableBytes?: number;
+  /** tableBytes / states. */
+  bytesPerState?: number;
+  /** Largest size of the BFS frontier (states queued at once). */
+  maxQueue?: number;
+  /** True if states were compared exactly (ExploreOptions.exact). */
+  exact?: boolean;
+  /**
+   * Estimated probability that two distinct states shared a 64-bit fingerprint, so that one of them
+   * was wrongly treated as already visited (TLC-style estimate, states^2 / 2^65). 0 in exact mode.
+   */
+  fingerprintCollisionProbability?: number;
 }
 
 export interface FoundViolation {
@@ -46,7 +59,11 @@ export interface ExploreResult {
 export interface ExploreOptions {
   /** Stop after this many distinct states (default: unlimited). */
   maxStates?: number;
-  /** Stop when the RSS exceeds this many bytes (default: 75% of the V8 heap limit). */
+  /**
+   * Stop when the RSS exceeds this many bytes (default: 70% of the V8 heap limit plus half of the
+   * physical memory for typed arrays, at most 80% of the physical memory; see explore/budget.ts).
+   * The JS heap is also kept under 70% of its limit.
+   */
   maxMemoryBytes?: number;
   /** Stop after this many milliseconds. */
   timeoutMs?: number;
@@ -54,4 +71,8 @@ export interface ExploreOptions {
   signal?: AbortSignal;
   /** Called now and then with live statistics (for progress lines). */
   onProgress?: (p: { states: number; transitions: number; queue: number; seconds: number; rss: number }) => void;
+  /** Milliseconds between onProgress calls (default 250). */
+  progressIntervalMs?: number;
+  /** Store full state vectors instead of 64-bit fingerprints (no collisions; more memory). */
+  exact?: boolean;
 }

@@ -1,0 +1,298 @@
+// Breadth-first exhaustive exploration of a TransitionSystem.
+//
+// BFS order means the first state found with a given property (violation, deadlock) has a shortest
+// trace. The hot loop (dequeue, successors, hash, insert, enqueue) allocates nothing per state: the
+// explorer object itself is the long-lived SuccessorSink, the current state is one scratch vector,
+// the frontier and the visited set are typed arrays.
+
+import { performance } from 'node:perf_hooks';
+import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
+import { ExactTable } from './exact.js';
+import { FingerprintTable } from './fptable.js';
+import { Frontier } from './frontier.js';
+import { fingerprintCollisionProbability, Hasher } from './hash.js';
+import type { Bound, Completion, ExploreOptions, ExploreResult, FoundViolation, TraceStep } from './result.js';
+import { Terminal, type SuccessorSink, type TransitionSystem } from './system.js';
+import { traceOf } from './trace.js';
+import { NO_PARENT, packLabel } from './tree.js';
+import type { VisitedSet } from './visited.js';
+
+/** Work units (dequeues + transitions) between cheap bound checks (time, signal). */
+const CHECK_EVERY = 1024;
+/** New states between memory checks (also done at least every MEM_CHECK_MS). */
+const MEM_CHECK_STATES = 4096;
+const MEM_CHECK_MS = 50;
+
+export function explore(system: TransitionSystem, opts: ExploreOptions = {}): ExploreResult {
+  return new Explorer(system, opts).run();
+}
+
+class Explorer implements SuccessorSink {
+  private readonly table: VisitedSet;
+  private readonly frontier: Frontier;
+  private readonly hasher = new Hasher();
+  private readonly cur: Int32Array;
+
+  private readonly maxStates: number;
+  private readonly maxMemory: number;
+  private readonly maxHeap: number;
+  private readonly deadline: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly onProgress: ExploreOptions['onProgress'];
+  private readonly progressMs: number;
+  private readonly t0: number;
+
+  // search state
+  private curId = 0;
+  private depth = 0;
+  private emitted = 0;
+  private transitions = 0;
+  private maxDepth = 0;
+  private maxQueue = 0;
+  private stopped = false;
+  private completion: Completion = { complete: true };
+
+  // results
+  private seenChecks = 0;
+  private readonly violations: FoundViolation[] = [];
+  private readonly finals: Int32Array[] = [];
+  private deadlocks = 0;
+  private deadlockTrace: TraceStep[] | undefined;
+
+  // bookkeeping for periodic checks
+  private nextCheck = CHECK_EVERY;
+  private lastMemStates = 0;
+  private lastMemTime = 0;
+  private nextProgress: number;
+  private peakRss = 0;
+  private lastRss = 0;
+
+  constructor(
+    private readonly system: TransitionSystem,
+    opts: ExploreOptions,
+  ) {
+    const words = system.stateWords;
+    this.cur = new Int32Array(words);
+    this.table = opts.exact ? new ExactTable(words) : new FingerprintTable();
+    this.frontier = new Frontier(words);
+    this.maxStates = opts.maxStates ?? Infinity;
+    this.maxMemory = opts.maxMemoryBytes ?? defaultMemoryBudget();
+    this.maxHeap = heapBudget();
+    this.t0 = performance.now();
+    this.deadline = opts.timeoutMs === undefined ? Infinity : this.t0 + opts.timeoutMs;
+    this.signal = opts.signal;
+    this.onProgress = opts.onProgress;
+    this.progressMs = opts.progressIntervalMs ?? 250;
+    this.nextProgress = this.t0 + this.progressMs;
+  }
+
+  run(): ExploreResult {
+    const { system, table, frontier, cur } = this;
+    this.checkMemory(performance.now());
+    this.checkCheap(performance.now());
+
+    if (!this.stopped) {
+      system.initial(cur);
+      if (this.maxStates < 1) this.stop('max-states', `max-states ${this.maxStates} reached`);
+      else if (this.makeRoom()) {
+        this.hasher.hash(cur);
+        table.insert(cur, this.hasher.h1, this.hasher.h2, NO_PARENT, 0);
+        frontier.push(cur);
+        this.maxQueue = 1;
+      }
+    }
+
+    let id = 0;
+    let levelEnd = 1;
+    while (!this.stopped && frontier.length > 0) {
+      frontier.shift(cur);
+      if (id >= levelEnd) {
+        this.depth++;
+        levelEnd = table.size;
+      }
+      this.curId = id;
+      this.checkState(id, cur);
+
+      this.emitted = 0;
+      system.successors(cur, this);
+      if (this.emitted === 0) this.classifyTerminal(id, cur);
+      id++;
+
+      if (frontier.length > this.maxQueue) this.maxQueue = frontier.length;
+      const work = id + this.transitions;
+      if (work >= this.nextCheck) {
+        this.nextCheck = work + CHECK_EVERY;
+        const now = performance.now();
+        this.checkCheap(now);
+        if (table.size - this.lastMemStates >= MEM_CHECK_STATES || now - this.lastMemTime >= MEM_CHECK_MS) {
+          this.checkMemory(now);
+        }
+        if (this.onProgress !== undefined && now >= this.nextProgress) this.progress(now);
+      }
+    }
+
+    // Stopped early: the queued states are stored but not expanded; still report their violations.
+    while (frontier.length > 0) {
+      frontier.shift(cur);
+      this.checkState(id, cur);
+      id++;
+    }
+
+    const now = performance.now();
+    this.sampleRss();
+    const states = table.size;
+    const tableBytes = table.bytes();
+    const result: ExploreResult = {
+      finals: this.finals,
+      deadlocks: this.deadlocks,
+      violations: this.violations,
+      completion: this.completion,
+      stats: {
+        states,
+        transitions: this.transitions,
+        seconds: (now - this.t0) / 1000,
+        peakRss: this.peakRss,
+        maxDepth: this.maxDepth,
+        tableBytes,
+        bytesPerState: states > 0 ? tableBytes / states : 0,
+        maxQueue: this.maxQueue,
+        exact: table.exact,
+        fingerprintCollisionProbability: table.exact ? 0 : fingerprintCollisionProbability(states),
+      },
+    };
+    if (this.deadlockTrace !== undefined) result.deadlockTrace = this.deadlockTrace;
+    if (this.onProgress !== undefined) this.progress(now);
+    return result;
+  }
+
+  /** SuccessorSink: one successor of the state being expanded. */
+  emit(agent: number, choice: number, next: Int32Array): void {
+    this.emitted++;
+    this.transitions++;
+    if (this.stopped) return;
+    const table = this.table;
+    const hasher = this.hasher;
+    hasher.hash(next);
+    if (table.size >= this.maxStates) {
+      if (!table.has(next, hasher.h1, hasher.h2)) this.stop('max-states', `max-states ${this.maxStates} reached`);
+      return;
+    }
+    if (table.needsGrow() && !this.makeRoom()) return;
+    const id = table.insert(next, hasher.h1, hasher.h2, this.curId, packLabel(agent, choice));
+    if (id < 0) return;
+    if (this.frontier.needsPage() && !this.reservePage()) return;
+    this.frontier.push(next);
+    if (this.depth + 1 > this.maxDepth) this.maxDepth = this.depth + 1;
+  }
+
+  private checkState(id: number, s: Int32Array): void {
+    const v = this.system.violations(s);
+    const fresh = v & ~this.seenChecks;
+    if (fresh !== 0) this.recordViolations(id, fresh);
+  }
+
+  private recordViolations(id: number, bits: number): void {
+    this.seenChecks |= bits;
+    const trace = traceOf(this.table, id);
+    const names = this.system.checkNames;
+    let first = true;
+    for (let b = 0; b < 32; b++) {
+      if ((bits & (1 << b)) === 0) continue;
+      this.violations.push({ check: names[b] ?? `check ${b}`, trace: first ? trace : trace.slice() });
+      first = false;
+    }
+  }
+
+  private classifyTerminal(id: number, s: Int32Array): void {
+    const t = this.system.terminal(s);
+    if (t === Terminal.Final) this.finals.push(s.slice());
+    else if (t === Terminal.Deadlock) {
+      this.deadlocks++;
+      if (this.deadlockTrace === undefined) this.deadlockTrace = traceOf(this.table, id);
+    }
+  }
+
+  private stop(bound: Bound, detail: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.completion = { complete: false, bound, detail };
+  }
+
+  /** Grow the visited set within the memory budget. False (and stopped) if it cannot. */
+  private makeRoom(): boolean {
+    const table = this.table;
+    while (table.needsGrow()) {
+      if (table.size >= table.maxSize) {
+        this.stop('max-memory', `state table limit (${table.maxSize} states) reached`);
+        return false;
+      }
+      const need = table.growthBytes();
+      const rss = this.sampleRss();
+      if (rss + need > this.maxMemory) {
+        this.stop(
+          'max-memory',
+          `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(rss)}, ` +
+            `table growth needs ${formatBytes(need)})`,
+        );
+        return false;
+      }
+      try {
+        table.grow();
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        this.stop('max-memory', `cannot grow the state table: ${e.message}`);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private reservePage(): boolean {
+    try {
+      this.frontier.reserve();
+      return true;
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      this.stop('max-memory', `cannot grow the frontier: ${e.message}`);
+      return false;
+    }
+  }
+
+  private checkCheap(now: number): void {
+    if (this.signal?.aborted) this.stop('interrupted', 'interrupted');
+    else if (now >= this.deadline) {
+      this.stop('timeout', `timeout ${Math.round(this.deadline - this.t0)} ms reached`);
+    }
+  }
+
+  private sampleRss(): number {
+    const rss = process.memoryUsage.rss();
+    this.lastRss = rss;
+    if (rss > this.peakRss) this.peakRss = rss;
+    return rss;
+  }
+
+  private checkMemory(now: number): void {
+    this.lastMemStates = this.table.size;
+    this.lastMemTime = now;
+    const m = process.memoryUsage();
+    this.lastRss = m.rss;
+    if (m.rss > this.peakRss) this.peakRss = m.rss;
+    if (m.rss > this.maxMemory) {
+      this.stop('max-memory', `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(m.rss)})`);
+    } else if (m.heapUsed > this.maxHeap) {
+      this.stop('max-memory', `JS heap ${formatBytes(m.heapUsed)} over its budget ${formatBytes(this.maxHeap)}`);
+    }
+  }
+
+  private progress(now: number): void {
+    this.nextProgress = now + this.progressMs;
+    this.onProgress!({
+      states: this.table.size,
+      transitions: this.transitions,
+      queue: this.frontier.length,
+      seconds: (now - this.t0) / 1000,
+      rss: this.lastRss,
+    });
+  }
+}
