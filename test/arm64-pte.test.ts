@@ -213,6 +213,16 @@ describe('other helpers', () => {
     assert.equal(P.pte_same(ro, rw | B(10), 'v5-ignore-rdonly'), true);
     assert.equal(P.pte_same(ro, rw & ~B(10), 'v5-ignore-rdonly'), false);
   });
+  test('pte_norecency / pte_same_norecency ignore A/D on present entries', () => {
+    const clean = BASE | B(51) | B(7);
+    const dirtyOld = (BASE | B(51) | B(55)) & ~B(10);
+    assert.equal(P.pte_norecency(dirtyOld), clean & ~B(10));
+    assert.equal(P.pte_same_norecency(clean, dirtyOld), true);
+    assert.equal(P.pte_same_norecency(clean, dirtyOld | B(52)), false);
+    assert.equal(P.pte_same_norecency(clean, clean & ~B(51)), false, 'write bit still compared');
+    const np = 0x5n << 12n;
+    assert.equal(P.pte_norecency(np | B(10)), np | B(10), 'non-present unchanged');
+  });
   test('PMD table entry', () => {
     const pmd = P.pmd_mktable(0x40);
     assert.equal(pmd, 3n | (0x40n << 12n) | B(59));
@@ -429,6 +439,24 @@ describe('lo/hi word API agrees with bigint API', () => {
               W.pte_same(lo(a), hi(a), lo(bb), hi(bb), mode, pv),
               P.pte_same(a, bb, mode, pv),
               `${mode}/${pv}`,
+            );
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+  test('pte_norecency and pte_same_norecency', () => {
+    fc.assert(
+      fc.property(arb64, arb64, fc.boolean(), (a, b, flip) => {
+        const bb = flip ? a ^ (b & (B(7) | B(0) | B(10) | B(11) | B(51) | B(55) | B(58))) : b;
+        for (const pv of ['v5', 'newest'] as const) {
+          W.pte_norecency(lo(a), hi(a), out, 1, pv);
+          assert.equal(read(1), P.pte_norecency(a, pv));
+          for (const mode of ['full', 'v5-ignore-rdonly'] as const) {
+            assert.equal(
+              W.pte_same_norecency(lo(a), hi(a), lo(bb), hi(bb), mode, pv),
+              P.pte_same_norecency(a, bb, mode, pv),
             );
           }
         }

@@ -181,6 +181,40 @@ export function pfn_pte(pfn: number, protLo: number, protHi: number, out: Int32A
   put(out, o, lo | protLo, hi | protHi);
 }
 
+/** pte_norecency(): present → pte_mkold(pte_mkclean()), else unchanged. */
+export function pte_norecency(
+  lo: number,
+  hi: number,
+  out: Int32Array,
+  o = 0,
+  present: KernelVariant = 'newest',
+): void {
+  if (pte_present(lo, hi, present)) {
+    lo = (lo & ~PTE_DIRTY.lo & ~PTE_AF.lo) | PTE_RDONLY.lo;
+    hi = (hi & ~PTE_DIRTY.hi & ~PTE_AF.hi) | PTE_RDONLY.hi;
+  }
+  put(out, o, lo, hi);
+}
+/** RFC pte_same_norecency(). */
+export function pte_same_norecency(
+  alo: number,
+  ahi: number,
+  blo: number,
+  bhi: number,
+  mode: PteSameMode = 'full',
+  present: KernelVariant = mode === 'full' ? 'newest' : 'v5',
+): boolean {
+  if (pte_present(alo, ahi, present)) {
+    alo = (alo & ~PTE_DIRTY.lo & ~PTE_AF.lo) | PTE_RDONLY.lo;
+    ahi = (ahi & ~PTE_DIRTY.hi & ~PTE_AF.hi) | PTE_RDONLY.hi;
+  }
+  if (pte_present(blo, bhi, present)) {
+    blo = (blo & ~PTE_DIRTY.lo & ~PTE_AF.lo) | PTE_RDONLY.lo;
+    bhi = (bhi & ~PTE_DIRTY.hi & ~PTE_AF.hi) | PTE_RDONLY.hi;
+  }
+  return pte_same(alo, ahi, blo, bhi, mode, present);
+}
+
 // ---- PMD ----------------------------------------------------------------------------------------
 
 export function pmd_none(lo: number, hi: number): boolean {

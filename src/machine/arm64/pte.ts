@@ -129,6 +129,22 @@ export function pte_same(
   }
   return l === r;
 }
+/**
+ * The normalisation of the RFC pte_same_norecency() (never merged; domain.md §4): a present PTE
+ * becomes pte_mkold(pte_mkclean(pte)), anything else is unchanged.
+ */
+export function pte_norecency(pte: bigint, present: KernelVariant = 'newest'): bigint {
+  return pte_present(pte, present) ? pte_mkold(pte_mkclean(pte)) : u64(pte);
+}
+/** RFC pte_same_norecency(a, b): pte_same() after {@link pte_norecency} on each side. */
+export function pte_same_norecency(
+  a: bigint,
+  b: bigint,
+  mode: PteSameMode = 'full',
+  present: KernelVariant = mode === 'full' ? 'newest' : 'v5',
+): boolean {
+  return pte_same(pte_norecency(a, present), pte_norecency(b, present), mode, present);
+}
 /** pte_pfn() (pgtable.h): __pte_to_phys(pte) >> PAGE_SHIFT, i.e. bits [49:12] (non-52-bit PA). */
 export function pte_pfn(pte: bigint): bigint {
   return (pte & PTE_ADDR_LOW.big) >> BigInt(PAGE_SHIFT);
