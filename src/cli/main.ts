@@ -1,0 +1,282 @@
+// The `ptelab` command.
+//
+//   ptelab run FILE|DIR [--json] [--max-states N] [--max-memory SIZE] [--timeout SEC]
+//
+// Exit codes (frontend/diagnostics.ts): 0 the search completed, 2 bad input (file or option),
+// 3 incomplete (a bound was hit, or Ctrl-C), 1 internal error. User errors are one line on stderr,
+// never a stack trace.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Command, CommanderError } from 'commander';
+import { EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_OK } from '../frontend/diagnostics.js';
+import { formatHerd, MODEL_LINE, toJson } from '../report/herd.js';
+import { compareWithExpected, errorLine, summaryLine } from '../report/summary.js';
+import type { LitmusOutcome } from '../runner.js';
+import { parseCount, parseSeconds, parseSize } from './options.js';
+import { Progress } from './progress.js';
+import type { FromWorker, WorkerJob } from './protocol.js';
+
+interface RunFlags {
+  json?: boolean;
+  maxStates?: number;
+  maxMemory?: number;
+  timeout?: number;
+}
+
+/** A usage error found by ptelab itself (not by commander): one line, exit 2. */
+class UsageError extends Error {}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function oneLine(s: string): string {
+  return s
+    .replace(/^error:\s*/i, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .join(' ');
+}
+
+/** Every `.litmus` file below `dir`, sorted by path. */
+export function litmusFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.litmus')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort((a, b) => (relative(dir, a) < relative(dir, b) ? -1 : relative(dir, a) > relative(dir, b) ? 1 : 0));
+}
+
+type Reply = Exclude<FromWorker, { type: 'progress' } | { type: 'done' }>;
+
+/**
+ * Run `files` in a worker thread. `onReply` receives each file's result in order. Ctrl-C sets the
+ * shared abort flag (the current search ends as `interrupted`, later files are skipped); a second
+ * Ctrl-C terminates the worker.
+ */
+function runInWorker(files: string[], opts: WorkerJob['opts'], onReply: (r: Reply) => void, label: (i: number) => string): Promise<{ forced: boolean }> {
+  const abortFlag = new SharedArrayBuffer(4);
+  const flag = new Int32Array(abortFlag);
+  const job: WorkerJob = { files, opts, abortFlag };
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+  const progress = new Progress(process.stderr);
+  let interrupts = 0;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      process.removeListener('SIGINT', onSigint);
+      progress.clear();
+      fn();
+    };
+    const onSigint = (): void => {
+      interrupts++;
+      Atomics.store(flag, 0, 1);
+      if (interrupts >= 2) {
+        void worker.terminate();
+        finish(() => resolve({ forced: true }));
+      }
+    };
+    process.on('SIGINT', onSigint);
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'progress') {
+        progress.update(label(m.index), m.states, m.seconds);
+        return;
+      }
+      if (m.type === 'done') {
+        finish(() => resolve({ forced: false }));
+        void worker.terminate();
+        return;
+      }
+      progress.clear();
+      onReply(m);
+    });
+    worker.on('error', (e) => finish(() => reject(e)));
+    worker.on('exit', (code) => {
+      if (!settled) finish(() => reject(new Error(`worker exited with code ${code}`)));
+    });
+  });
+}
+
+function internalMessage(message: string, stack?: string): string {
+  const debug = process.env.PTELAB_DEBUG ? `\n${stack ?? ''}` : '';
+  return `ptelab: internal error: ${oneLine(message)}${debug}`;
+}
+
+async function runFile(file: string, flags: RunFlags, opts: WorkerJob['opts']): Promise<number> {
+  let code = EXIT_INTERNAL;
+  const { forced } = await runInWorker(
+    [file],
+    opts,
+    (r) => {
+      if (r.type === 'result') {
+        const o = r.outcome;
+        process.stdout.write(flags.json ? JSON.stringify(toJson(o), null, 2) + '\n' : formatHerd(o));
+        code = o.completion.complete ? EXIT_OK : EXIT_INCOMPLETE;
+      } else if (r.type === 'error') {
+        if (r.kind === 'input') {
+          process.stderr.write(oneLine(r.message) + '\n');
+          code = EXIT_BAD_INPUT;
+        } else {
+          process.stderr.write(internalMessage(r.message, r.stack) + '\n');
+          code = EXIT_INTERNAL;
+        }
+      }
+    },
+    () => file,
+  );
+  if (forced) {
+    process.stderr.write('ptelab: interrupted (no result)\n');
+    return EXIT_INCOMPLETE;
+  }
+  return code;
+}
+
+async function runDir(dir: string, flags: RunFlags, opts: WorkerJob['opts']): Promise<number> {
+  const files = litmusFilesUnder(dir);
+  if (files.length === 0) throw new UsageError(`${dir}: no .litmus files below this directory`);
+  const names = files.map((f) => relative(dir, f).replace(/\.litmus$/, ''));
+  const width = Math.max(...names.map((n) => n.length));
+  const json: Record<string, unknown>[] = [];
+  let internal = 0;
+  let bad = 0;
+  let incomplete = 0;
+  let contradictions = 0;
+  let ran = 0;
+  if (!flags.json) process.stdout.write(MODEL_LINE + '\n');
+  const { forced } = await runInWorker(
+    files,
+    opts,
+    (r) => {
+      const name = names[r.index]!;
+      if (r.type === 'result') {
+        ran++;
+        const o = r.outcome;
+        if (!o.completion.complete) incomplete++;
+        if (compareWithExpected(o) === 'contradiction') contradictions++;
+        if (flags.json) json.push(toJson(o));
+        else process.stdout.write(summaryLine({ ...o, name }, width) + '\n');
+      } else if (r.type === 'error') {
+        const msg = r.kind === 'input' ? oneLine(r.message) : internalMessage(r.message);
+        if (r.kind === 'input') bad++;
+        else internal++;
+        if (flags.json) json.push({ file: r.file, error: msg, kind: r.kind });
+        else process.stdout.write(errorLine(name, msg, width) + '\n');
+      } else if (r.type === 'skipped') {
+        incomplete++;
+        if (flags.json) json.push({ file: r.file, skipped: 'interrupted' });
+        else process.stdout.write(errorLine(name, 'skipped (interrupted)', width).replace('ERROR  ', 'SKIPPED') + '\n');
+      }
+    },
+    (i) => names[i]!,
+  );
+  if (forced) incomplete++;
+  const summary = {
+    tests: files.length,
+    ran,
+    contradictions,
+    incomplete,
+    badInput: bad,
+    internalErrors: internal,
+  };
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ tool: 'ptelab', model: 'SC', modelNote: MODEL_LINE, directory: dir, summary, results: json }, null, 2) + '\n');
+  } else {
+    const parts = [`${files.length} tests`, `${contradictions} contradiction${contradictions === 1 ? '' : 's'} with the files' Result: lines`];
+    if (incomplete) parts.push(`${incomplete} incomplete`);
+    if (bad) parts.push(`${bad} bad input`);
+    if (internal) parts.push(`${internal} internal error${internal === 1 ? '' : 's'}`);
+    if (forced) parts.push('interrupted');
+    process.stdout.write(parts.join(', ') + '\n');
+  }
+  if (internal) return EXIT_INTERNAL;
+  if (bad) return EXIT_BAD_INPUT;
+  if (incomplete) return EXIT_INCOMPLETE;
+  return EXIT_OK;
+}
+
+async function run(path: string, flags: RunFlags): Promise<number> {
+  const opts: WorkerJob['opts'] = {
+    ...(flags.maxStates !== undefined ? { maxStates: flags.maxStates } : {}),
+    ...(flags.maxMemory !== undefined ? { maxMemoryBytes: flags.maxMemory } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: Math.round(flags.timeout * 1000) } : {}),
+  };
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // Not there or unreadable: let the runner report `path:1:1: cannot read file`.
+  }
+  return isDir ? runDir(path, flags, opts) : runFile(path, flags, opts);
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('ptelab')
+    .description('Exhaustive checker for Linux page-table concurrency (kernel C litmus tests, SC semantics)')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, outputError: () => {} })
+    .showSuggestionAfterError(true);
+  program
+    .command('run')
+    .description('explore every interleaving of a litmus test (or of every .litmus file below a directory)')
+    .argument('<path>', 'a .litmus file or a directory')
+    .option('--json', 'print the result as JSON')
+    .option('--max-states <n>', 'stop after N distinct states (verdict: incomplete)', parseCount)
+    .option('--max-memory <size>', 'stop when the resident memory exceeds SIZE, e.g. 512M, 2G', parseSize)
+    .option('--timeout <sec>', 'stop after SEC seconds', parseSeconds)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, outputError: () => {} })
+    .action(async (path: string, flags: RunFlags) => {
+      setExit(await run(path, flags));
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram((c) => (code = c));
+  if (argv.length <= 2) {
+    process.stderr.write("ptelab: missing command; usage: ptelab run FILE|DIR [options] (see ptelab --help)\n");
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
+      if (e.code === 'commander.help' || e.code === 'commander.missingArgument' && /command/.test(e.message)) {
+        process.stderr.write("ptelab: missing command; usage: ptelab run FILE|DIR [options] (see ptelab --help)\n");
+        return EXIT_BAD_INPUT;
+      }
+      process.stderr.write(`ptelab: ${oneLine(e.message)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`ptelab: ${oneLine(e.message)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(internalMessage(err.message, err.stack) + '\n');
+    return EXIT_INTERNAL;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,17 @@
+// Messages between the CLI's main thread and its worker (worker.ts).
+
+import type { LitmusOutcome } from '../runner.js';
+
+export interface WorkerJob {
+  files: string[];
+  opts: { maxStates?: number; maxMemoryBytes?: number; timeoutMs?: number };
+  /** Int32 flag set to 1 by the main thread on Ctrl-C. */
+  abortFlag: SharedArrayBuffer;
+}
+
+export type FromWorker =
+  | { type: 'progress'; index: number; file: string; states: number; transitions: number; seconds: number; rss: number }
+  | { type: 'result'; index: number; file: string; outcome: LitmusOutcome }
+  | { type: 'error'; index: number; file: string; kind: 'input' | 'internal'; message: string; stack?: string }
+  | { type: 'skipped'; index: number; file: string }
+  | { type: 'done' };
