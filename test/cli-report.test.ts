@@ -9,7 +9,7 @@ import { formatHerd, MODEL_LINE, toJson } from '../src/report/herd.js';
 import { compareWithExpected, summaryLine } from '../src/report/summary.js';
 import { parseCount, parseSeconds, parseSize } from '../src/cli/options.js';
 import { compareLocs } from '../src/report/cond.js';
-import type { LitmusOutcome } from '../src/runner.js';
+import type { LitmusOutcome } from '../src/report/outcome.js';
 
 const pos: Pos = { line: 1, col: 1 };
 const reg = (proc: number, name: string): LocRef => ({ kind: 'reg', proc, name, pos });

@@ -21,7 +21,7 @@
 // and Ok/No is replaced by `Undetermined` unless a state already found settles it.
 
 import type { StepInfo } from '../machine/litmus-system.js';
-import type { LitmusOutcome } from '../runner.js';
+import type { LitmusOutcome } from './outcome.js';
 
 export const MODEL_LINE = 'ptelab: sequential consistency (SC), not the LKMM';
 
