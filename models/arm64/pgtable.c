@@ -28,6 +28,9 @@
 #define PAGE_SIZE       (1 << PAGE_SHIFT)
 #define CONT_PTE_SIZE   (CONT_PTES * PAGE_SIZE)
 #define CONT_PTE_MASK   (~(CONT_PTE_SIZE - 1))
+#define PMD_SHIFT       21
+#define PMD_SIZE        (1 << PMD_SHIFT)
+#define PMD_MASK        (~(PMD_SIZE - 1))
 
 /* clear_young_dirty_ptes() flags (include/linux/mm_types.h cydp_t) */
 #define CYDP_CLEAR_YOUNG 1
