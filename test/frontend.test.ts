@@ -457,6 +457,11 @@ test('malformed model files: exact one-line messages', () => {
   assert.deepEqual(wrong, []);
 });
 
+test('absurd nesting is an InputError at the first too deep bracket', () => {
+  const text = 'C t\n{}\nP0(int *x) { x = ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + '; }';
+  assert.equal(litmusError(text), 't.litmus:3:217: expected less deeply nested input, found "("');
+});
+
 test('errors are one line and never other exceptions, even for junk', () => {
   const junk = [
     '\u0000\u0001\u0002',

@@ -46,8 +46,11 @@ function run(text: string, file: string, mode: 'litmus' | 'model'): unknown {
       throw new InputError(file, line, column, `expected ${describeExpected(e.expected ?? [])}, found ${found}`);
     }
     if (e instanceof RangeError) {
-      // Stack overflow on absurdly deep nesting.
-      throw new InputError(file, 1, 1, `expected less deeply nested input, found ${describeToken(text, skipSpace(text, 0))}`);
+      // Stack overflow on absurdly deep nesting: point at the first too deep bracket if any.
+      const at = tooDeep(text);
+      const { line, col } = at < 0 ? { line: 1, col: 1 } : lineCol(text, at);
+      const found = describeToken(text, at < 0 ? skipSpace(text, 0) : at);
+      throw new InputError(file, line, col, `expected less deeply nested input, found ${found}`);
     }
     throw e;
   }
@@ -148,6 +151,26 @@ function offsetOf(text: string, line: number, col: number): number {
     offset = nl + 1;
   }
   return Math.min(offset + col - 1, text.length);
+}
+
+const MAX_DEPTH = 200;
+
+function tooDeep(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return -1;
+}
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
 }
 
 function skipSpace(text: string, offset: number): number {
