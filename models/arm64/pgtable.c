@@ -296,7 +296,7 @@ static inline pte_t ptep_get_lockless__single_load(pte_t *ptep)
 }
 
 /* arch/arm64/include/asm/pgtable.h: set_pte() — warns on a cont target, never unfolds. */
-static inline void set_pte(pte_t *ptep, pte_t pte)
+static inline void set_pte__arm64(pte_t *ptep, pte_t pte)
 {
 	pte_t orig_pte = __ptep_get(ptep);
 
@@ -309,7 +309,7 @@ static inline void set_pte(pte_t *ptep, pte_t pte)
  * block if cont, store, then maybe fold. nr > 1: contpte_set_ptes() (targets
  * are guaranteed not present).
  */
-static inline void set_ptes(struct mm_struct *mm, unsigned long addr,
+static inline void set_ptes__arm64(struct mm_struct *mm, unsigned long addr,
 			    pte_t *ptep, pte_t pte, unsigned int nr)
 {
 	pte = pte_mknoncont(pte);
@@ -331,14 +331,14 @@ static inline void set_pte_at(struct mm_struct *mm, unsigned long addr,
 }
 
 /* arch/arm64/include/asm/pgtable.h: pte_clear() */
-static inline void pte_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep)
+static inline void pte_clear__arm64(struct mm_struct *mm, unsigned long addr, pte_t *ptep)
 {
 	contpte_try_unfold(mm, addr, ptep, __ptep_get(ptep));
 	__pte_clear(mm, addr, ptep);
 }
 
 /* arch/arm64/include/asm/pgtable.h: ptep_get_and_clear() — full BBM unfold, then xchg. */
-static inline pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr,
+static inline pte_t ptep_get_and_clear__arm64(struct mm_struct *mm, unsigned long addr,
 				       pte_t *ptep)
 {
 	contpte_try_unfold(mm, addr, ptep, __ptep_get(ptep));

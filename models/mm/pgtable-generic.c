@@ -194,3 +194,25 @@ pmd_t pmdp_collapse_flush(struct mm_struct *vma, unsigned long address, pmd_t *p
 	flush_tlb_range(vma, address, address + PMD_SIZE);
 	return pmd;
 }
+
+/*
+ * include/linux/pgtable.h: set_ptes() default loop (architectures without
+ * contpte, e.g. x86-64): `arch = x86`. set_pte() is one 64-bit store.
+ */
+void set_ptes__generic(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte,
+		       unsigned int nr)
+{
+	for (;;) {
+		WRITE_ONCE(*ptep, pte);
+		if (--nr == 0)
+			break;
+		ptep++;
+		pte = pte_advance_pfn(pte, 1);
+	}
+}
+
+/* x86-64 native_ptep_get_and_clear(): one 64-bit xchg. `arch = x86`. */
+pte_t ptep_get_and_clear__generic(struct mm_struct *mm, unsigned long addr, pte_t *ptep)
+{
+	return xchg(ptep, 0);
+}
