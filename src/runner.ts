@@ -7,6 +7,7 @@
 // locations), not executions as herd7 does.
 
 import { readFileSync } from 'node:fs';
+import type { ModelFile } from './frontend/ast.js';
 import { InputError } from './frontend/diagnostics.js';
 import { parseLitmus } from './frontend/parser.js';
 import { lower } from './ir/lower.js';
@@ -30,10 +31,11 @@ export interface RunOptions {
   progressIntervalMs?: number;
 }
 
-let modelCache: unknown;
+let modelCache: readonly ModelFile[] | undefined;
 
-async function models(): Promise<unknown> {
-  if (modelCache === undefined) modelCache = await loadModelLibrary();
+/** The embedded model library (models/**\/*.c), parsed once per process. */
+function models(): readonly ModelFile[] {
+  modelCache ??= loadModelLibrary();
   return modelCache;
 }
 
@@ -51,11 +53,9 @@ export function readLitmusText(path: string): string {
 export async function runLitmusFile(path: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
   const text = readLitmusText(path);
   const test = parseLitmus(text, path);
-  const lib = await models();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const program = lower(test, lib as any);
+  const program = lower(test, models());
   const system = createScSystem(program);
-  const result = await explore(system, {
+  const result = explore(system, {
     maxStates: opts.maxStates,
     maxMemoryBytes: opts.maxMemoryBytes,
     timeoutMs: opts.timeoutMs,
