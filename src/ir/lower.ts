@@ -70,6 +70,14 @@ export interface LowerOptions {
   components?: readonly Component[];
   /** Maximum inlining depth (default 64). */
   maxInlineDepth?: number;
+  /**
+   * Variant bindings chosen by the configuration (docs/models.md §0.1, §3): a call to `NAME` resolves to
+   * the model function `bindings[NAME]` (normally `NAME__VARIANT`). A name with variants but no
+   * binding and no plain definition is an input error.
+   */
+  bindings?: Readonly<Record<string, string>>;
+  /** Machine-provided object-like macros (e.g. `CONT_PTES` from `cont_ptes`); model `#define`s win. */
+  defines?: Readonly<Record<string, bigint>>;
 }
 
 export function lower(test: LitmusFile, models: readonly ModelFile[], opts: LowerOptions = {}): Program {
@@ -329,6 +337,10 @@ class Lowerer {
   private readonly components: readonly Component[];
   private readonly maxDepth: number;
   private readonly fnInfo = new Map<FuncDecl, FnInfo>();
+  private readonly bindings: Readonly<Record<string, string>>;
+  private readonly machineDefines: Readonly<Record<string, bigint>>;
+  /** `NAME` → its variants `NAME__X` (model functions only). */
+  private readonly variants = new Map<string, string[]>();
 
   private readonly objects: MemObject[] = [];
   private readonly shared = new Map<string, MemObject>();
@@ -351,6 +363,8 @@ class Lowerer {
   ) {
     this.components = opts.components ?? coreComponents();
     this.maxDepth = opts.maxInlineDepth ?? 64;
+    this.bindings = opts.bindings ?? {};
+    this.machineDefines = opts.defines ?? {};
     for (const c of this.components) for (const i of c.intrinsics ?? []) this.intrinsics.set(i.name, i);
     for (const m of models) {
       for (const f of m.functions) {
@@ -359,6 +373,12 @@ class Lowerer {
         this.funcs.set(f.name, f);
       }
       for (const d of m.defines) this.defines.set(d.name, d);
+    }
+    for (const name of this.funcs.keys()) {
+      const k = name.lastIndexOf('__');
+      if (k <= 0) continue;
+      const base = name.slice(0, k);
+      this.variants.set(base, [...(this.variants.get(base) ?? []), name]);
     }
     // Litmus helpers take precedence over models.
     const own = new Set<string>();
@@ -820,6 +840,8 @@ class Lowerer {
         this.expanding.delete(name);
       }
     }
+    const md = this.machineDefines[name];
+    if (md !== undefined) return { o: konst(md), t: LONG };
     if (name === 'NULL' || name === 'false') return { o: konst(0n), t: name === 'NULL' ? { base: 'void', ptr: 1 } : INT };
     if (name === 'true') return { o: konst(1n), t: INT };
     if (this.funcs.has(name) || this.intrinsics.has(name)) this.err(pos, `function '${name}' used as a value`);
@@ -1089,7 +1111,7 @@ class Lowerer {
 
   private call(e: Extract<Expr, { kind: 'call' }>, scope: Scope, want: boolean): Val | undefined {
     const name = e.callee;
-    const fn = this.funcs.get(name);
+    const fn = this.resolveFunction(name, e.pos);
     let v: Val | undefined | null;
     if (fn) v = this.inline(fn, e, scope);
     else v = this.builtin(e, scope);
@@ -1105,6 +1127,25 @@ class Lowerer {
     }
     if (want && !v) this.err(e.pos, `'${name}' does not return a value`);
     return v;
+  }
+
+  /** Litmus helper, then model function, then a configuration-bound variant. */
+  private resolveFunction(name: string, pos: Pos): FuncDecl | undefined {
+    const bound = this.bindings[name];
+    const own = this.test.functions.find((f) => f.name === name);
+    if (own) return own;
+    if (bound !== undefined && bound !== name) {
+      const f = this.funcs.get(bound);
+      if (!f) this.err(pos, `'${name}' is bound to '${bound}', which is not defined`);
+      return f;
+    }
+    const f = this.funcs.get(name);
+    if (f) return f;
+    const vs = this.variants.get(name);
+    if (vs && !this.intrinsics.has(name)) {
+      this.err(pos, `'${name}' has variants (${vs.join(', ')}) but the configuration binds none`);
+    }
+    return undefined;
   }
 
   private arity(name: string, expected: number, e: Extract<Expr, { kind: 'call' }>): void {

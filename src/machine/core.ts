@@ -199,8 +199,8 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
     },
     syncRcu('synchronize_rcu'),
     syncRcu('synchronize_rcu_expedited'),
-    // IRQ-disabled sections count as RCU readers (consolidated RCU flavours; domain.md). The `flags`
-    // argument of local_irq_save/restore is evaluated but not used: nesting is counted instead.
+    // IRQ-disabled sections count as RCU readers (consolidated RCU flavours; domain.md). The IRQ state
+    // of CPU n (= process n) is a nesting depth; `flags` carries the depth to restore.
     {
       name: 'local_irq_disable', arity: 0, visible: true, kind: 'irq', returns: false,
       exec: (ctx) => void ctx.s[ctx.data.irq + ctx.proc]++,
@@ -210,12 +210,27 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
       exec: (ctx) => nestDown(ctx, ctx.data.irq),
     },
     {
-      name: 'local_irq_save', arity: 1, visible: true, kind: 'irq', returns: false,
-      exec: (ctx) => void ctx.s[ctx.data.irq + ctx.proc]++,
+      // `flags = local_irq_save();` (docs/models.md §2.2): flags = the previous nesting depth.
+      name: 'local_irq_save', arity: 0, visible: true, kind: 'irq',
+      exec(ctx) {
+        const i = ctx.data.irq + ctx.proc;
+        ctx.ret(ctx.s[i]);
+        ctx.s[i]++;
+      },
     },
     {
+      // `local_irq_restore(flags)`: back to the depth saved in flags (IRQs on again at depth 0).
       name: 'local_irq_restore', arity: 1, visible: true, kind: 'irq', returns: false,
-      exec: (ctx) => nestDown(ctx, ctx.data.irq),
+      exec(ctx) {
+        const i = ctx.data.irq + ctx.proc;
+        const to = ctx.arg(0);
+        if (ctx.s[i] === 0 || !(to >= 0 && to < ctx.s[i])) {
+          ctx.raise(ctx.data.unbalanced);
+          return;
+        }
+        ctx.s[i] = to;
+        rcuMaybeLeft(ctx.s, ctx.data, ctx.proc);
+      },
     },
     {
       name: 'irqs_disabled', arity: 0, visible: false, kind: 'local',
