@@ -1,0 +1,83 @@
+// The component API (machine/intrinsics.ts): the example from its header comment, run for real —
+// reserved state words, a hardware agent, a blocking intrinsic, a pure one, a nondeterministic one
+// and a check.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defineComponent } from '../src/machine/intrinsics.js';
+import { coreComponents } from '../src/machine/core.js';
+import { createScSystem } from '../src/machine/sc.js';
+import { errorOf, litmus, lowerText, run } from './machine-util.js';
+
+// ---- verbatim from the example in src/machine/intrinsics.ts
+interface TicketData { word: number; overflow: number }
+export const ticket = defineComponent<TicketData>({
+  name: 'ticket',
+  setup(b) {
+    const word = b.reserve(1);                       // one state word, initially 0
+    const overflow = b.check('ticket overflow');     // a named violation bit
+    b.agent({                                        // a hardware agent: bumps the counter below 3
+      name: 'TICKER',
+      successors(ctx) {
+        const d = ctx.data as TicketData;
+        if (ctx.s[d.word] >= 3) return;
+        const n = ctx.fork();                        // scratch copy of the state
+        n[d.word]++;
+        ctx.emit(0);                                 // one successor, choice 0
+      },
+      describe: (ctx) => ({ kind: 'hw', text: `tick ${ctx.s[(ctx.data as TicketData).word]}` }),
+    });
+    return { word, overflow };
+  },
+  intrinsics: [
+    {
+      // `r = take_ticket(2);` blocks until the counter is below the argument, then returns it
+      // and increments it; `ctx.raise` records a violation in the successor state.
+      name: 'take_ticket', arity: 1, visible: true, kind: 'rmw',
+      enabled: (ctx) => ctx.s[ctx.data.word] < ctx.arg(0),
+      exec(ctx) {
+        const v = ctx.s[ctx.data.word];
+        ctx.ret(v);
+        ctx.s[ctx.data.word] = v + 1;
+        if (v + 1 > 3) ctx.raise(ctx.data.overflow);
+      },
+    },
+    // A pure intrinsic: computed inline, never a scheduling point.
+    { name: 'ticket_limit', arity: 0, visible: false, kind: 'local', exec: (ctx) => ctx.ret(3) },
+    // A nondeterministic one: two successors, `coin()` returns 0 or 1.
+    { name: 'coin', arity: 0, visible: true, kind: 'choice', choices: () => 2, exec: (ctx, c) => ctx.ret(c) },
+  ],
+});
+// ---- end of the example
+
+const components = [...coreComponents(), ticket];
+
+test('the example component: agent, blocking, pure and nondeterministic intrinsics', () => {
+  const r = run(litmus('{}', 'P0(int *x) { int r0; int c; int lim; r0 = take_ticket(2); c = coin(); lim = ticket_limit(); }'), ['0:r0', '0:c', '0:lim'], { components });
+  assert.deepEqual(r.outcomes, ['0:r0=0 0:c=0 0:lim=3', '0:r0=0 0:c=1 0:lim=3', '0:r0=1 0:c=0 0:lim=3', '0:r0=1 0:c=1 0:lim=3']);
+  // The ticker can run the counter to 2 before P0 takes a ticket: P0 then blocks forever.
+  assert.ok(r.result.deadlocks > 0);
+  assert.deepEqual(r.violated, []);
+  assert.equal(r.sys.agentCount, 2);
+  assert.equal(r.sys.agentName(1), 'TICKER');
+  const s = new Int32Array(r.sys.stateWords);
+  r.sys.initial(s);
+  assert.deepEqual(r.sys.describeStep(s, 1, 0), { agent: 'TICKER', file: '', line: 0, func: '', kind: 'hw', text: 'tick 0' });
+  assert.equal(r.sys.describeStep(s, 0, 0).text, 'take_ticket(2)');
+  // coin() has two choices from the state after take_ticket.
+  const p = r.sys.program.procs[0];
+  assert.deepEqual(p.code.filter((i) => i.op === 'call').map((i) => (i as { name: string }).name), ['take_ticket', 'coin', 'ticket_limit']);
+});
+
+test('checks raised by a component are reported', () => {
+  const r = run(litmus('{}', 'P0(int *x) { int r0; r0 = take_ticket(5); }'), ['0:r0'], { components });
+  assert.deepEqual(r.violated, ['ticket overflow']);
+  assert.deepEqual(r.outcomes, ['0:r0=0', '0:r0=1', '0:r0=2', '0:r0=3']);
+});
+
+test('program.components is the default for createScSystem; a system without the intrinsic rejects the program', () => {
+  const prog = lowerText(litmus('{}', 'P0(int *x) {\n  int r0 = coin();\n}'), { components });
+  assert.equal(createScSystem(prog).agentCount, 2);
+  assert.equal(errorOf(() => createScSystem(prog, { components: coreComponents() })), "test.litmus:4:12: unknown function 'coin'");
+  assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) {\n  int r0 = coin();\n}'))), "test.litmus:4:12: unknown function 'coin'");
+});
