@@ -1312,9 +1312,10 @@ class Lowerer {
         if (!p.registers.has(l.name)) this.err(l.pos, `unknown register ${l.proc}:${l.name}`, file);
       } else if (!this.shared.has(l.name)) this.err(l.pos, `unknown location '${l.name}'`, file);
     };
+    // Arguments of call-like values (`page(A, 3)`) name machine objects (folios): the machine's
+    // resolvers check them (resolveValue).
     const value = (v: CondValue): void => {
       if (v.kind === 'addr' && !this.shared.has(v.name)) this.err(v.pos, `unknown location '${v.name}'`, file);
-      if (v.kind === 'call') v.args.forEach(value);
     };
     const cond = (c: Cond): void => {
       switch (c.kind) {
