@@ -148,6 +148,12 @@ const COMPARE = new Set<BinFn>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 /** design.md: `/`, `%`, `>>` and relational operators depend on signedness. */
 const SIGN_SENSITIVE = new Set<BinFn>(['div', 'mod', 'shr', 'lt', 'le', 'gt', 'ge']);
 
+/**
+ * Fences (LKMM linux-kernel.def: `smp_mb() { __fence{MB}; }`, `smp_rmb`, `smp_wmb`, `smp_mb__before_atomic`,
+ * `smp_mb__after_atomic`, `smp_mb__after_spinlock`, `smp_mb__after_unlock_lock`,
+ * `smp_mb__after_srcu_read_unlock`, `barrier`; `mb/rmb/wmb` as the mandatory barriers). Recorded in the IR;
+ * the SC interpreter treats them as no-ops, an LKMM backend needs them.
+ */
 const FENCES = new Set([
   'smp_mb', 'smp_rmb', 'smp_wmb', 'smp_mb__before_atomic', 'smp_mb__after_atomic', 'smp_mb__after_spinlock',
   'smp_mb__after_unlock_lock', 'smp_mb__after_srcu_read_unlock', 'barrier', 'mb', 'rmb', 'wmb',
@@ -236,7 +242,13 @@ const ATOMIC_OPS: Record<string, AtomicOp> = {
 };
 const SHAPE_ARITY: Record<AtomicShape, number> = { 'V,X': 2, X: 1, 'X,V': 2, 'X,V,W': 3 };
 
-/** Plain (non-atomic_t) exchange primitives: `xchg(p, v)`, `cmpxchg(p, o, n)`, `try_cmpxchg(p, &o, n)`. */
+/**
+ * Exchange primitives on any pointer, at the pointee's width (LKMM: `xchg(X,V) __xchg{MB}(X,V)`,
+ * `xchg_relaxed` `{ONCE}`, `_acquire`, `_release`; `cmpxchg(X,V,W) __cmpxchg{MB}(X,V,W)` and the same
+ * suffixes; a failed cmpxchg writes nothing). `try_cmpxchg(p, &old, new)` follows
+ * include/linux/atomic/atomic-instrumented.h: on failure it stores the value found into *old; returns
+ * success. `cmpxchg64` is the same operation (every object here is at most 64 bits).
+ */
 function parseXchg(name: string): { op: AtomicOp; order: RmwOrder } | undefined {
   const m = /^(xchg|cmpxchg|try_cmpxchg)(64)?(_relaxed|_acquire|_release)?$/.exec(name);
   if (!m) return undefined;

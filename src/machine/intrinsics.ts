@@ -167,6 +167,38 @@ export interface AgentDef<D = any> {
   describe?(ctx: AgentContext<D>, choice: number): AgentStepInfo;
 }
 
+/** What a watched access was: a load, a store, or an atomic RMW (xchg, cmpxchg, atomic_*). */
+export const enum AccessKind {
+  Load = 0,
+  Store = 1,
+  Rmw = 2,
+}
+
+/**
+ * Called after a process's load/store/RMW touched a watched range. `old*` is the value before the access,
+ * `new*` after (equal for loads and failed cmpxchg); 4-byte accesses have hi words 0 / sign.
+ * ctx.s is the successor being built: raise checks there. Hot path: must not allocate.
+ */
+export type AccessHook<D = any> = (
+  ctx: ExecContext<D>,
+  kind: AccessKind,
+  addr: number,
+  size: 4 | 8,
+  oldLo: number,
+  oldHi: number,
+  newLo: number,
+  newHi: number,
+) => void;
+
+export interface MemoryRegionOptions {
+  /** Fixed byte address (8-aligned, below 2^31, not overlapping anything else); default: above all memory. */
+  at?: number;
+  /** Name used when traces print an address in the region (`name+off` by default). */
+  name?: string;
+  /** Custom rendering of an address in the region, from its byte offset: `pte[3]`. */
+  format?: (offset: number) => string;
+}
+
 export interface SystemBuilder {
   readonly program: Program;
   readonly nprocs: number;
@@ -184,6 +216,13 @@ export interface SystemBuilder {
   addressOf(name: string): number | undefined;
   /** State index of the memory cell at byte address `addr` (-1 outside memory). */
   cellIndex(addr: number): number;
+  /**
+   * Shared memory owned by the component (page tables, ...): `bytes` (multiple of 8) of zeroed cells in
+   * the state vector, reachable by model C through pointers like any object. Returns its address.
+   */
+  allocMemory(bytes: number, opts?: MemoryRegionOptions): number;
+  /** Observe processes' accesses to [start, end) (see AccessHook). */
+  watch(start: number, end: number, hook: AccessHook): void;
   /** The data returned by an earlier component's setup (components are set up in list order). */
   dataOf<T>(componentName: string): T | undefined;
 }

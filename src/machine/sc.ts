@@ -23,7 +23,7 @@ import { Terminal, type SuccessorSink } from '../explore/system.js';
 import { deadSlots } from '../ir/liveness.js';
 import { isPointer, isUnsigned, MEM_BASE, type BinFn, type CType, type Instr, type MemObject, type Opnd, type Program, type RmwFn, type RmwRet, type Src, type UnFn } from '../ir/ir.js';
 import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from './int64.js';
-import type { AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, SystemBuilder } from './intrinsics.js';
+import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from './intrinsics.js';
 import type { LitmusSystem, StepInfo } from './litmus-system.js';
 
 export interface ScOptions {
@@ -197,6 +197,11 @@ class Sc implements ScSystem {
   private readonly inits: ((s: Int32Array) => void)[] = [];
   private readonly resolvers: ((v: CondValue) => bigint | undefined)[] = [];
   private readonly initial0: Int32Array;
+  /** Component memory regions (addresses outside the program's objects). */
+  private readonly regions: { start: number; end: number; idx: number; opts: MemoryRegionOptions }[] = [];
+  private readonly watches: { start: number; end: number; hook: AccessHook; data: unknown }[] = [];
+  private watchMin = 0;
+  private watchMax = 0;
 
   constructor(
     readonly program: Program,
@@ -227,14 +232,15 @@ class Sc implements ScSystem {
     for (const c of components) {
       for (const d of c.intrinsics ?? []) defs.set(d.name, { def: d, comp: c.name });
       if (!c.setup) continue;
+      const reserve = (words: number): number => {
+        const at = top;
+        top += words;
+        return at;
+      };
       const b: SystemBuilder = {
         program,
         nprocs: P,
-        reserve(words: number): number {
-          const at = top;
-          top += words;
-          return at;
-        },
+        reserve,
         check: (name) => self.check(name),
         agent(def: AgentDef): number {
           self.agents.push({ def, data: undefined });
@@ -245,11 +251,32 @@ class Sc implements ScSystem {
         addressOf: (name) => program.objects.find((o) => o.owner === undefined && o.name === name)?.addr,
         cellIndex: (addr) => self.cell(addr, 0, 4),
         dataOf: <T>(name: string) => datas.get(name) as T | undefined,
+        allocMemory(bytes: number, o: MemoryRegionOptions = {}): number {
+          if (bytes <= 0 || bytes % 8 !== 0) throw new Error(`${c.name}: allocMemory(${bytes}): size must be a positive multiple of 8`);
+          const last = Math.max(self.memEnd, ...self.regions.map((r) => r.end));
+          const start = o.at ?? (last + 0xfff) & ~0xfff;
+          const end = start + bytes;
+          const overlaps = (a: number, z: number): boolean => start < z && a < end;
+          if (start % 8 !== 0 || end > 0x7fffffff || start < MEM_BASE || overlaps(MEM_BASE, self.memEnd) || self.regions.some((r) => overlaps(r.start, r.end))) {
+            throw new Error(`${c.name}: cannot place ${bytes} bytes at 0x${start.toString(16)}`);
+          }
+          self.regions.push({ start, end, idx: reserve(bytes >>> 2), opts: o });
+          return start;
+        },
+        watch(start: number, end: number, hook: AccessHook): void {
+          self.watches.push({ start, end, hook, data: undefined });
+        },
       };
       const before = this.agents.length;
+      const watchesBefore = this.watches.length;
       const data = c.setup(b);
       datas.set(c.name, data);
       for (let i = before; i < this.agents.length; i++) this.agents[i].data = data;
+      for (let i = watchesBefore; i < this.watches.length; i++) this.watches[i].data = data;
+    }
+    if (this.watches.length) {
+      this.watchMin = Math.min(...this.watches.map((w) => w.start));
+      this.watchMax = Math.max(...this.watches.map((w) => w.end));
     }
     this.violIdx = top;
     this.stateWords = top + 1;
@@ -387,6 +414,9 @@ class Sc implements ScSystem {
         if (d.def.arity !== i.args.length) {
           throw new InputError(i.src.file, i.src.line, i.src.col, `wrong number of arguments to '${i.name}': expected ${d.def.arity}, found ${i.args.length}`);
         }
+        if (!d.def.visible && (d.def.enabled || d.def.choices)) {
+          throw new Error(`intrinsic '${i.name}': a pure intrinsic (visible: false) can neither block nor choose`);
+        }
         r.op = Op.Call;
         r.vis = d.def.visible ? Vis.Visible : Vis.Local;
         r.def = d.def;
@@ -413,8 +443,36 @@ class Sc implements ScSystem {
 
   /** State index of the cell at (lo, hi) for a `size`-byte access, or -1 (NULL, unaligned, outside memory). */
   cell(lo: number, hi: number, size: number): number {
-    if (hi !== 0 || lo < MEM_BASE || lo + size > this.memEnd || (lo & (size - 1)) !== 0) return -1;
-    return this.memIdx + ((lo - MEM_BASE) >>> 2);
+    if (hi !== 0 || (lo & (size - 1)) !== 0) return -1;
+    if (lo >= MEM_BASE && lo + size <= this.memEnd) return this.memIdx + ((lo - MEM_BASE) >>> 2);
+    const rs = this.regions;
+    for (let i = 0; i < rs.length; i++) {
+      const r = rs[i];
+      if (lo >= r.start && lo + size <= r.end) return r.idx + ((lo - r.start) >>> 2);
+    }
+    return -1;
+  }
+
+  private watched(lo: number, hi: number): boolean {
+    return hi === 0 && lo >= this.watchMin && lo < this.watchMax;
+  }
+
+  /** Run the access hooks covering `addr` (ctx.s = s, the successor). */
+  private notify(p: number, r: RInstr, s: Int32Array, kind: number, addr: number, size: number, ol: number, oh: number, nl: number, nh: number): void {
+    const ctx = this.ctx;
+    ctx.s = s;
+    ctx.proc = p;
+    ctx.r = r;
+    ctx.probing = false;
+    ctx.halted = false;
+    const ws = this.watches;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      if (addr < w.start || addr >= w.end) continue;
+      ctx.data = w.data;
+      w.hook(ctx, kind, addr, size as 4 | 8, ol, oh, nl, nh);
+    }
+    if (ctx.halted) this.finish(p, s);
   }
 
   // ------------------------------------------------------------ execution
@@ -496,19 +554,36 @@ class Sc implements ScSystem {
           s[r.dst] = v;
           s[r.dst + 1] = r.signed ? v >> 31 : 0;
         }
+        if (this.watchMax !== 0 && this.watched(al, ah)) {
+          const vl = s[r.dst], vh = s[r.dst + 1];
+          s[p]++;
+          return this.notify(p, r, s, 0, al, r.size, vl, vh, vl, vh);
+        }
         break;
       }
       case Op.Store: {
         const c = this.cell(al, ah, r.size);
         if (c < 0) return this.fault(p, s);
         const bI = r.bI;
+        const w = this.watchMax !== 0 && this.watched(al, ah);
+        const ol = s[c], oh = r.size === 8 ? s[c + 1] : 0;
         s[c] = bI >= 0 ? s[bI] : r.bL;
         if (r.size === 8) s[c + 1] = bI >= 0 ? s[bI + 1] : r.bH;
+        if (w) {
+          s[p]++;
+          return this.notify(p, r, s, 1, al, r.size, ol, oh, s[c], r.size === 8 ? s[c + 1] : 0);
+        }
         break;
       }
       case Op.Rmw: {
         const c = this.cell(al, ah, r.size);
         if (c < 0) return this.fault(p, s);
+        if (this.watchMax !== 0 && this.watched(al, ah)) {
+          const ol = s[c], oh = r.size === 8 ? s[c + 1] : 0;
+          this.rmw(r, s, c);
+          s[p]++;
+          return this.notify(p, r, s, 2, al, r.size, ol, oh, s[c], r.size === 8 ? s[c + 1] : 0);
+        }
         this.rmw(r, s, c);
         break;
       }
@@ -792,6 +867,13 @@ class Sc implements ScSystem {
   /** An address as people read it: `x`, `x+4`, `0x2000`. */
   formatAddr(a: bigint): string {
     if (a === 0n) return 'NULL';
+    for (const r of this.regions) {
+      if (a < BigInt(r.start) || a >= BigInt(r.end)) continue;
+      const off = Number(a) - r.start;
+      if (r.opts.format) return r.opts.format(off);
+      const name = r.opts.name ?? `0x${r.start.toString(16)}`;
+      return off === 0 ? name : `${name}+${off}`;
+    }
     for (const o of this.program.objects) {
       const d = a - BigInt(o.addr);
       if (d === 0n) return o.name;
