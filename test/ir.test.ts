@@ -139,6 +139,19 @@ describe('variables and registers', () => {
     assert.deepEqual(r.outcomes, ['0:r1=0 0:r2=5 0:r3=6 x=1']);
   });
 
+  test('an implicit register assigned a pointer prints as the variable it points to', () => {
+    const r = run(litmus('{ p=y; }', 'P0(int **p) { r0 = rcu_dereference(*p); r1 = 2; }'), ['0:r0', '0:r1']);
+    assert.deepEqual(r.outcomes, ['0:r0=y 0:r1=2']);
+  });
+
+  test('loadModelLibrary parses the package models/ directory once', async () => {
+    const { loadModelLibrary } = await import('../src/models/library.js');
+    const lib = loadModelLibrary();
+    assert.equal(loadModelLibrary(), lib);
+    assert.ok(lib.every((m) => m.file.startsWith('models/') && m.file.endsWith('.c')));
+    assert.deepEqual(lib.map((m) => m.file), [...lib.map((m) => m.file)].sort());
+  });
+
   test('the first declaration of a name in a nested block is the register', () => {
     const r = run(litmus('{}', 'P0(int *x) { if (1) { int r0 = 4; } { int r1 = READ_ONCE(*x) + 1; } }'), ['0:r0', '0:r1']);
     assert.deepEqual(r.outcomes, ['0:r0=4 0:r1=1']);

@@ -366,6 +366,7 @@ class Lowerer {
   private frame!: Frame;
   private procIndex = 0;
   private declSlots = new Map<VarDecl, Binding>();
+  private implicitTypes = new Set<CType>();
   private expanding = new Set<string>();
 
   constructor(
@@ -508,7 +509,10 @@ class Lowerer {
     const implicit = [...info.assigned].filter((n) => !info.declared.has(n) && !params.has(n));
     for (const e of regInits) if (!registers.has(e.name) && !params.has(e.name) && !implicit.includes(e.name)) implicit.push(e.name);
     for (const n of implicit) {
-      const t = e2type(regInits.find((e) => e.name === n)?.value) ?? INT;
+      // One mutable type object shared by the slot, the register and the binding: an implicit register
+      // takes a pointer type from its first assignment, so it prints as `x` like in herd7.
+      const t = { ...(e2type(regInits.find((e) => e.name === n)?.value) ?? INT) };
+      this.implicitTypes.add(t);
       const slot = this.slots.length;
       this.slots.push({ name: n, type: t });
       registers.set(n, { k: 'slot', slot, type: t });
@@ -1046,6 +1050,7 @@ class Lowerer {
 
   /** `slot = v` with conversion to the slot's type; reuses the producing instruction when possible. */
   private assignSlot(slot: number, t: CType, v: Val, pos: Pos): Val {
+    if (this.implicitTypes.delete(t) && isPointer(v.t)) Object.assign(t, { base: v.t.base, ptr: v.t.ptr });
     const conv = is32(t) && !is32(v.t) ? 'ext' : t.ptr === 0 && (t.base === 'bool' || t.base === '_Bool') ? 'bool' : '';
     if (conv === 'ext') v = this.ext(v, t, pos);
     else if (conv === 'bool') v = this.un('bool', v, pos);

@@ -6,7 +6,10 @@
 //       allocation-free access to memory cells, to the component's own state words and to the caller;
 //   (b) reserve state words at system-construction time (`setup` → `b.reserve(n)`);
 //   (c) add agents (hardware: an MMU, a TLB, an IPI handler) with their own successor generation;
-//   (d) register named checks (violation bits) and raise them.
+//   (d) register named checks (violation bits) and raise them;
+//   (e) own shared memory regions at chosen addresses (page tables) that model C reaches by pointer;
+//   (f) watch processes' loads/stores/RMWs to address ranges (checks on plain model-C stores: BBM, UAF);
+//   (g) resolve condition values such as `page(A, 3)`.
 //
 // The kernel's own synchronisation primitives (spinlocks, RCU, SRCU, BUG_ON/WARN_ON) are components
 // too: see machine/core.ts. The LKMM memory primitives (READ_ONCE, xchg, atomic_*, fences) are IR
@@ -61,7 +64,7 @@
 //   // const program = lower(test, models, { components: [...coreComponents(), ticket] });
 //   // const system = createScSystem(program);   // uses program.components
 //
-// (test/machine-intrinsics.test.ts runs this example.)
+// (test/machine-intrinsics.test.ts runs this example, and a table component using (e) and (f).)
 
 import type { CondValue } from '../frontend/ast.js';
 import type { Program } from '../ir/ir.js';
