@@ -178,7 +178,7 @@ describe('input errors', () => {
     ['struct members', 'P0(int *x) {\n  int r = x->a;\n}', "test.litmus:4:11: struct member access '->a' is not supported (structs are opaque)"],
     ['break outside a loop', 'P0(int *x) {\n  break;\n}', "test.litmus:4:3: 'break' outside a loop"],
     ['unknown label', 'P0(int *x) {\n  goto out;\n}', "test.litmus:4:3: unknown label 'out'"],
-    ['non-pointer parameter', 'P0(int x) {\n}', "test.litmus:3:4: process parameter 'x' must be a pointer to a shared variable"],
+    ['non-pointer parameter', 'P0(int x) {\n}', "test.litmus:3:4: expected a pointer parameter (a shared variable), found 'int x'"],
   ];
   for (const [what, body, msg] of cases) {
     test(what, () => assert.equal(errorOf(() => lowerText(litmus('{}', body))), msg));

@@ -444,7 +444,7 @@ class Lowerer {
     }
     for (const p of this.test.procs) {
       for (const prm of p.params) {
-        if (prm.type.ptr < 1) this.err(prm.pos, `process parameter '${prm.name}' must be a pointer to a shared variable`, file);
+        if (prm.type.ptr < 1) this.err(prm.pos, `expected a pointer parameter (a shared variable), found '${typeText(ctype(prm.type))} ${prm.name}'`, file);
         const d = decl.get(prm.name);
         if (!d) decl.set(prm.name, { type: deref(ctype(prm.type)), pos: prm.pos });
         else if (!d.type) d.type = deref(ctype(prm.type));
