@@ -51,8 +51,12 @@ export function readLitmusText(path: string): string {
 }
 
 export async function runLitmusFile(path: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
-  const text = readLitmusText(path);
-  const test = parseLitmus(text, path);
+  return runLitmusText(readLitmusText(path), path, opts);
+}
+
+/** Run a litmus test given as text; `file` names it in error messages. */
+export function runLitmusText(text: string, file: string, opts: RunOptions = {}): LitmusOutcome {
+  const test = parseLitmus(text, file);
   const program = lower(test, models());
   const system = createScSystem(program);
   const result = explore(system, {

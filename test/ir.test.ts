@@ -114,7 +114,7 @@ int shadowed(void) { return 1; }
     const t = litmus('{ int x = 3; }', 'P0(int *x) { int r0; r0 = ptep_get(x); }');
     assert.deepEqual(run(t, ['0:r0'], { models: lib, bindings: { ptep_get: 'ptep_get__a' } }).outcomes, ['0:r0=3']);
     assert.deepEqual(run(t, ['0:r0'], { models: lib, bindings: { ptep_get: 'ptep_get__b' } }).outcomes, ['0:r0=7']);
-    assert.equal(errorOf(() => lowerText(t, { models: lib })), "test.litmus:3:27: 'ptep_get' has variants (ptep_get__a, ptep_get__b) but the configuration binds none");
+    assert.equal(errorOf(() => lowerText(t, { models: lib })), "test.litmus:3:27: expected the configuration to bind 'ptep_get' to one of ptep_get__a, ptep_get__b, found no binding");
     const p = run(t, ['0:r0'], { models: lib, bindings: { ptep_get: 'ptep_get__a' } }).sys.program.procs[0];
     assert.equal(p.code.find((i) => i.op === 'load')!.src.func, 'ptep_get__a');
   });
@@ -168,16 +168,16 @@ describe('variables and registers', () => {
 
 describe('input errors', () => {
   const cases: [string, string, string][] = [
-    ['unknown function', 'P0(int *x) {\n  foo(x);\n}', "test.litmus:4:3: unknown function 'foo'"],
-    ['undeclared variable', 'P0(int *x) {\n  WRITE_ONCE(*y, 1);\n}', "test.litmus:4:15: undeclared variable 'y'"],
-    ['wrong arity (builtin)', 'P0(int *x) {\n  r = cmpxchg(x, 1);\n}', "test.litmus:4:7: wrong number of arguments to 'cmpxchg': expected 3, found 2"],
-    ['wrong arity (intrinsic)', 'P0(spinlock_t *l) {\n  spin_lock(l, l);\n}', "test.litmus:4:3: wrong number of arguments to 'spin_lock': expected 1, found 2"],
-    ['wrong arity (atomic, value first)', 'P0(atomic_t *v) {\n  atomic_add(v);\n}', "test.litmus:4:3: wrong number of arguments to 'atomic_add': expected 2, found 1"],
-    ['no value', 'P0(int *x) {\n  int r = WRITE_ONCE(*x, 1);\n}', "test.litmus:4:11: 'WRITE_ONCE' does not return a value"],
-    ['dereferencing an int', 'P0(int *x) {\n  int r = 1;\n  r = READ_ONCE(*r);\n}', "test.litmus:5:18: cannot dereference a value of type 'int'"],
-    ['struct members', 'P0(int *x) {\n  int r = x->a;\n}', "test.litmus:4:11: struct member access '->a' is not supported (structs are opaque)"],
-    ['break outside a loop', 'P0(int *x) {\n  break;\n}', "test.litmus:4:3: 'break' outside a loop"],
-    ['unknown label', 'P0(int *x) {\n  goto out;\n}', "test.litmus:4:3: unknown label 'out'"],
+    ['unknown function', 'P0(int *x) {\n  foo(x);\n}', "test.litmus:4:3: expected a known function, found 'foo'"],
+    ['undeclared variable', 'P0(int *x) {\n  WRITE_ONCE(*y, 1);\n}', "test.litmus:4:15: expected a declared variable, found 'y'"],
+    ['wrong arity (builtin)', 'P0(int *x) {\n  r = cmpxchg(x, 1);\n}', "test.litmus:4:7: expected 3 arguments to 'cmpxchg', found 2"],
+    ['wrong arity (intrinsic)', 'P0(spinlock_t *l) {\n  spin_lock(l, l);\n}', "test.litmus:4:3: expected 1 argument to 'spin_lock', found 2"],
+    ['wrong arity (atomic, value first)', 'P0(atomic_t *v) {\n  atomic_add(v);\n}', "test.litmus:4:3: expected 2 arguments to 'atomic_add', found 1"],
+    ['no value', 'P0(int *x) {\n  int r = WRITE_ONCE(*x, 1);\n}', "test.litmus:4:11: expected a function that returns a value, found 'WRITE_ONCE'"],
+    ['dereferencing an int', 'P0(int *x) {\n  int r = 1;\n  r = READ_ONCE(*r);\n}', "test.litmus:5:18: expected a pointer to dereference, found a value of type 'int'"],
+    ['struct members', 'P0(int *x) {\n  int r = x->a;\n}', "test.litmus:4:11: expected an expression without struct members (structs are opaque), found '->a'"],
+    ['break outside a loop', 'P0(int *x) {\n  break;\n}', "test.litmus:4:3: expected 'break' inside a loop, found it outside any loop"],
+    ['unknown label', 'P0(int *x) {\n  goto out;\n}', "test.litmus:4:3: expected a label of this function, found 'out'"],
     ['non-pointer parameter', 'P0(int x) {\n}', "test.litmus:3:4: expected a pointer parameter (a shared variable), found 'int x'"],
   ];
   for (const [what, body, msg] of cases) {
@@ -187,20 +187,20 @@ describe('input errors', () => {
   test('recursion, direct and mutual, is reported at the recursive call', () => {
     assert.equal(
       errorOf(() => lowerText('C t\n{}\nvoid f(int *x) {\n  f(x);\n}\nP0(int *x) { f(x); }\n')),
-      "test.litmus:4:3: recursive call to 'f'",
+      "test.litmus:4:3: expected a non-recursive call, found a recursive call to 'f'",
     );
     const lib = models(['models/r.c', 'void g(int *x);\nvoid h(int *x) { g(x); }\nvoid g(int *x) {\n\th(x);\n}\n']);
-    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { g(x); }'), { models: lib })), "models/r.c:2:18: recursive call to 'g'");
+    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { g(x); }'), { models: lib })), "models/r.c:2:18: expected a non-recursive call, found a recursive call to 'g'");
   });
 
   test('errors inside model functions name the model file', () => {
     const lib = models(['models/e.c', 'int f(int *p)\n{\n\treturn READ_ONCE(*q);\n}\n']);
-    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r = f(x); }'), { models: lib })), "models/e.c:3:20: undeclared variable 'q'");
+    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r = f(x); }'), { models: lib })), "models/e.c:3:20: expected a declared variable, found 'q'");
   });
 
   test('unknown register or location in a condition', () => {
-    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r0; }', 'P1(int *x) { }', 'exists (1:r9=0)'))), 'test.litmus:5:9: unknown register 1:r9');
-    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r0; }', 'exists (0:r0=q)'))), "test.litmus:4:14: unknown location 'q'");
-    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r0; }', 'exists (w=1)'))), "test.litmus:4:9: unknown location 'w'");
+    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r0; }', 'P1(int *x) { }', 'exists (1:r9=0)'))), "test.litmus:5:9: expected a register of P1, found 'r9'");
+    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r0; }', 'exists (0:r0=q)'))), "test.litmus:4:14: expected a shared location, found 'q'");
+    assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) { int r0; }', 'exists (w=1)'))), "test.litmus:4:9: expected a shared location, found 'w'");
   });
 });

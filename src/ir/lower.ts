@@ -382,7 +382,7 @@ class Lowerer {
     for (const m of models) {
       for (const f of m.functions) {
         const prev = this.funcs.get(f.name);
-        if (prev) throw new InputError(f.file, f.pos.line, f.pos.col, `duplicate definition of '${f.name}' (also at ${prev.file}:${prev.pos.line})`);
+        if (prev) throw new InputError(f.file, f.pos.line, f.pos.col, `expected one definition of '${f.name}', found another (first at ${prev.file}:${prev.pos.line})`);
         this.funcs.set(f.name, f);
       }
       for (const d of m.defines) this.defines.set(d.name, d);
@@ -396,7 +396,7 @@ class Lowerer {
     // Litmus helpers take precedence over models.
     const own = new Set<string>();
     for (const f of test.functions) {
-      if (own.has(f.name)) throw new InputError(f.file, f.pos.line, f.pos.col, `duplicate definition of '${f.name}'`);
+      if (own.has(f.name)) throw new InputError(f.file, f.pos.line, f.pos.col, `expected one definition of '${f.name}', found another`);
       own.add(f.name);
       this.funcs.set(f.name, f);
     }
@@ -411,7 +411,7 @@ class Lowerer {
     const procs: ProcCode[] = [];
     const seen = new Set<number>();
     this.test.procs.forEach((p, i) => {
-      if (seen.has(p.id)) this.err(p.pos, `duplicate process P${p.id}`, this.test.file);
+      if (seen.has(p.id)) this.err(p.pos, `expected one process P${p.id}, found another`, this.test.file);
       seen.add(p.id);
       this.procIndex = i;
       procs.push(this.lowerProc(p));
@@ -439,7 +439,7 @@ class Lowerer {
     const decl = new Map<string, { type?: CType; value?: InitValue; pos: Pos }>();
     for (const e of this.test.init) {
       if (e.kind !== 'var' || e.proc !== undefined) continue;
-      if (decl.has(e.name)) this.err(e.pos, `duplicate initialisation of '${e.name}'`, file);
+      if (decl.has(e.name)) this.err(e.pos, `expected one initialisation of '${e.name}', found another`, file);
       decl.set(e.name, { type: e.type ? ctype(e.type) : undefined, value: e.value, pos: e.pos });
     }
     for (const p of this.test.procs) {
@@ -464,7 +464,7 @@ class Lowerer {
   private initValue(v: InitValue): bigint {
     if (v.kind === 'addr') {
       const o = this.shared.get(v.name);
-      if (!o) this.err(v.pos, `unknown location '${v.name}'`, this.test.file);
+      if (!o) this.err(v.pos, `expected a shared location, found '${v.name}'`, this.test.file);
       return BigInt(o.addr);
     }
     return s64(v.value);
@@ -526,7 +526,7 @@ class Lowerer {
       const o = this.shared.get(q.name)!;
       const t = ctype(q.type);
       if (info.assigned.has(q.name) || info.addressable.has(q.name)) {
-        if (info.addressable.has(q.name)) this.err(q.pos, `cannot take the address of parameter '${q.name}'`, file);
+        if (info.addressable.has(q.name)) this.err(q.pos, `expected an addressable variable, found parameter '${q.name}'`, file);
         const slot = this.newSlot(t, q.name); // kept for the whole body (below every statement's mark)
         slotInit.push({ slot, value: BigInt(o.addr) });
         root.vars.set(q.name, { k: 'slot', slot, type: t });
@@ -535,7 +535,7 @@ class Lowerer {
     for (const e of regInits) {
       const r = registers.get(e.name);
       const value = e.value ? this.initValue(e.value) : 0n;
-      if (!r) this.err(e.pos, `'${e.name}' is a parameter of P${p.id}, not a register`, file);
+      if (!r) this.err(e.pos, `expected a register of P${p.id}, found parameter '${e.name}'`, file);
       if (r.k === 'slot') slotInit.push({ slot: r.slot, value });
       else this.objects.find((o) => o.addr === r.addr)!.init = value;
     }
@@ -554,7 +554,7 @@ class Lowerer {
   private collectLabels(info: FnInfo, file: string): Map<string, number> {
     const m = new Map<string, number>();
     for (const l of info.labels) {
-      if (m.has(l.name)) this.err(l.pos, `duplicate label '${l.name}'`, file);
+      if (m.has(l.name)) this.err(l.pos, `expected one label '${l.name}', found another`, file);
       m.set(l.name, this.newLabel());
     }
     return m;
@@ -703,7 +703,7 @@ class Lowerer {
       case 'break':
       case 'continue': {
         const l = this.frame.loops[this.frame.loops.length - 1];
-        if (!l) this.err(s.pos, `'${s.kind}' outside a loop`);
+        if (!l) this.err(s.pos, `expected '${s.kind}' inside a loop, found it outside any loop`);
         this.jmp(s.kind === 'break' ? l.brk : l.cont, s.pos);
         return;
       }
@@ -720,7 +720,7 @@ class Lowerer {
       }
       case 'goto': {
         const l = this.frame.labels.get(s.label);
-        if (l === undefined) this.err(s.pos, `unknown label '${s.label}'`);
+        if (l === undefined) this.err(s.pos, `expected a label of this function, found '${s.label}'`);
         this.jmp(l, s.pos);
         return;
       }
@@ -741,7 +741,7 @@ class Lowerer {
 
   private decl(d: VarDecl, scope: Scope): void {
     const t = ctype(d.type);
-    if (scope.vars.has(d.name)) this.err(d.pos, `redeclaration of '${d.name}'`);
+    if (scope.vars.has(d.name)) this.err(d.pos, `expected one declaration of '${d.name}' in this scope, found another`);
     let b = this.frame.isProc ? this.declSlots.get(d) : undefined;
     if (!b) {
       if (this.frame.info.addressable.has(d.name)) {
@@ -824,7 +824,7 @@ class Lowerer {
         return this.load(addr.o, deref(addr.t), 'plain', 'load', e.pos);
       }
       case 'member':
-        return this.err(e.pos, `struct member access '${e.arrow ? '->' : '.'}${e.field}' is not supported (structs are opaque)`);
+        return this.err(e.pos, `expected an expression without struct members (structs are opaque), found '${e.arrow ? '->' : '.'}${e.field}'`);
       case 'cast':
         return this.cast(e.arg, ctype(e.type), scope, e.pos);
       case 'sizeof':
@@ -845,7 +845,7 @@ class Lowerer {
     }
     const d = this.defines.get(name);
     if (d) {
-      if (this.expanding.has(name)) this.err(pos, `recursive macro '${name}'`);
+      if (this.expanding.has(name)) this.err(pos, `expected a non-recursive macro, found '${name}' expanding itself`);
       this.expanding.add(name);
       const saved = this.frame.file;
       this.frame.file = d.file;
@@ -860,8 +860,8 @@ class Lowerer {
     if (md !== undefined) return { o: konst(md), t: LONG };
     if (name === 'NULL' || name === 'false') return { o: konst(0n), t: name === 'NULL' ? { base: 'void', ptr: 1 } : INT };
     if (name === 'true') return { o: konst(1n), t: INT };
-    if (this.funcs.has(name) || this.intrinsics.has(name)) this.err(pos, `function '${name}' used as a value`);
-    return this.err(pos, `undeclared variable '${name}'`);
+    if (this.funcs.has(name) || this.intrinsics.has(name)) this.err(pos, `expected a value, found function '${name}'`);
+    return this.err(pos, `expected a declared variable, found '${name}'`);
   }
 
   private unary(e: Extract<Expr, { kind: 'unary' }>, scope: Scope): Val {
@@ -892,7 +892,7 @@ class Lowerer {
   }
 
   private needPointer(p: Val, pos: Pos): void {
-    if (!isPointer(p.t)) this.err(pos, `cannot dereference a value of type '${typeText(p.t)}'`);
+    if (!isPointer(p.t)) this.err(pos, `expected a pointer to dereference, found a value of type '${typeText(p.t)}'`);
   }
 
   private addrOf(e: Expr, scope: Scope): Val {
@@ -900,10 +900,10 @@ class Lowerer {
       const b = scope.lookup(e.name);
       if (b?.k === 'mem') return { o: konst(BigInt(b.addr)), t: { base: b.type.base, ptr: b.type.ptr + 1 } };
       if (!b) {
-        if (this.defines.has(e.name)) this.err(e.pos, `cannot take the address of macro '${e.name}'`);
-        this.err(e.pos, `undeclared variable '${e.name}'`);
+        if (this.defines.has(e.name)) this.err(e.pos, `expected an addressable variable, found macro '${e.name}'`);
+        this.err(e.pos, `expected a declared variable, found '${e.name}'`);
       }
-      return this.err(e.pos, `cannot take the address of '${e.name}'`);
+      return this.err(e.pos, `expected an addressable variable, found '${e.name}'`);
     }
     if (e.kind === 'unary' && e.op === '*') {
       const p = this.expr(e.arg, scope);
@@ -911,7 +911,7 @@ class Lowerer {
       return p;
     }
     if (e.kind === 'index') return this.indexAddr(e, scope);
-    return this.err(e.pos, `cannot take the address of ${fmtExprShort(e)}`);
+    return this.err(e.pos, `expected an addressable expression, found ${fmtExprShort(e)}`);
   }
 
   private indexAddr(e: Extract<Expr, { kind: 'index' }>, scope: Scope): Val {
@@ -935,7 +935,7 @@ class Lowerer {
       try {
         return { o: konst(foldBin(fn, unsigned, a.o.value, b.o.value)), t };
       } catch {
-        this.err(pos, 'division by zero');
+        this.err(pos, 'expected a non-zero divisor, found 0');
       }
     }
     const dst = this.temp(t);
@@ -963,11 +963,11 @@ class Lowerer {
   /** A non-short-circuit binary operator with C typing (pointer scaling, signedness). */
   private arith(op: string, a: Val, b: Val, pos: Pos): Val {
     const fn = BIN_OPS[op];
-    if (!fn) this.err(pos, `unsupported operator '${op}'`);
+    if (!fn) this.err(pos, `expected a supported operator, found '${op}'`);
     const pa = isPointer(a.t);
     const pb = isPointer(b.t);
     if (fn === 'add' && (pa || pb)) {
-      if (pa && pb) this.err(pos, 'cannot add two pointers');
+      if (pa && pb) this.err(pos, 'expected at most one pointer operand, found two pointers');
       return pa ? this.ptrAdd(a, b, 'add', pos) : this.ptrAdd(b, a, 'add', pos);
     }
     if (fn === 'sub' && pa) {
@@ -994,7 +994,7 @@ class Lowerer {
     const v = this.expr(arg, scope);
     if (t.ptr === 0 && (t.base === 'bool' || t.base === '_Bool')) return { ...this.un('bool', v, pos), t };
     if (is32(t)) return this.ext(v, t, pos);
-    if (isStruct(t)) this.err(pos, `cannot convert to '${typeText(t)}'`);
+    if (isStruct(t)) this.err(pos, `expected a scalar or pointer type, found '${typeText(t)}'`);
     return { o: v.o, t };
   }
 
@@ -1018,10 +1018,10 @@ class Lowerer {
     if (e.kind === 'ident') {
       const b = scope.lookup(e.name);
       if (!b) {
-        if (this.defines.has(e.name)) this.err(e.pos, `cannot assign to macro '${e.name}'`);
-        this.err(e.pos, `undeclared variable '${e.name}'`);
+        if (this.defines.has(e.name)) this.err(e.pos, `expected an assignable variable, found macro '${e.name}'`);
+        this.err(e.pos, `expected a declared variable, found '${e.name}'`);
       }
-      if (b.k === 'const') this.err(e.pos, `cannot assign to '${e.name}'`);
+      if (b.k === 'const') this.err(e.pos, `expected an assignable variable, found '${e.name}'`);
       return this.bindingLVal(b);
     }
     if (e.kind === 'unary' && e.op === '*') {
@@ -1033,8 +1033,8 @@ class Lowerer {
       const a = this.indexAddr(e, scope);
       return { k: 'mem', addr: a.o, t: deref(a.t) };
     }
-    if (e.kind === 'member') this.err(e.pos, `struct member access '${e.arrow ? '->' : '.'}${e.field}' is not supported (structs are opaque)`);
-    return this.err(e.pos, `${fmtExprShort(e)} is not assignable`);
+    if (e.kind === 'member') this.err(e.pos, `expected an expression without struct members (structs are opaque), found '${e.arrow ? '->' : '.'}${e.field}'`);
+    return this.err(e.pos, `expected an assignable expression, found ${fmtExprShort(e)}`);
   }
 
   private read(lv: LVal, pos: Pos, order: LoadOrder = 'plain', name = 'load'): Val {
@@ -1064,7 +1064,7 @@ class Lowerer {
   }
 
   private memType(t: CType, pos: Pos): { size: 4 | 8; signed: boolean } {
-    if (t.ptr === 0 && (t.base === 'void' || isStruct(t))) this.err(pos, `cannot access memory of type '${typeText(t)}'`);
+    if (t.ptr === 0 && (t.base === 'void' || isStruct(t))) this.err(pos, `expected a scalar or pointer object, found memory of type '${typeText(t)}'`);
     return { size: sizeOfType(t), signed: isSigned32(t) };
   }
 
@@ -1134,7 +1134,7 @@ class Lowerer {
     else v = this.builtin(e, scope);
     if (v === null) {
       const sig = this.intrinsics.get(name);
-      if (!sig) this.err(e.pos, `unknown function '${name}'`);
+      if (!sig) this.err(e.pos, `expected a known function, found '${name}'`);
       this.arity(name, sig.arity, e);
       const args = e.args.map((a) => this.expr(a, scope).o);
       const returns = sig.returns !== false;
@@ -1142,7 +1142,7 @@ class Lowerer {
       const def = this.emit({ op: 'call', name, args, dst, src: this.src(e.pos) });
       v = returns ? { o: dst >= 0 ? slotOp(dst) : konst(0n), t: LONG, def } : undefined;
     }
-    if (want && !v) this.err(e.pos, `'${name}' does not return a value`);
+    if (want && !v) this.err(e.pos, `expected a function that returns a value, found '${name}'`);
     return v;
   }
 
@@ -1153,27 +1153,27 @@ class Lowerer {
     if (own) return own;
     if (bound !== undefined && bound !== name) {
       const f = this.funcs.get(bound);
-      if (!f) this.err(pos, `'${name}' is bound to '${bound}', which is not defined`);
+      if (!f) this.err(pos, `expected a defined variant for '${name}', found '${bound}'`);
       return f;
     }
     const f = this.funcs.get(name);
     if (f) return f;
     const vs = this.variants.get(name);
     if (vs && !this.intrinsics.has(name)) {
-      this.err(pos, `'${name}' has variants (${vs.join(', ')}) but the configuration binds none`);
+      this.err(pos, `expected the configuration to bind '${name}' to one of ${vs.join(', ')}, found no binding`);
     }
     return undefined;
   }
 
   private arity(name: string, expected: number, e: Extract<Expr, { kind: 'call' }>): void {
-    if (e.args.length !== expected) this.err(e.pos, `wrong number of arguments to '${name}': expected ${expected}, found ${e.args.length}`);
+    if (e.args.length !== expected) this.err(e.pos, `expected ${expected} argument${expected === 1 ? '' : 's'} to '${name}', found ${e.args.length}`);
   }
 
   private inline(fn: FuncDecl, e: Extract<Expr, { kind: 'call' }>, scope: Scope): Val | undefined {
     const caller = this.frame;
     this.arity(fn.name, fn.params.length, e);
-    if (caller.chain.includes(fn.name)) this.err(e.pos, `recursive call to '${fn.name}'`);
-    if (caller.chain.length >= this.maxDepth) this.err(e.pos, `calls nested deeper than ${this.maxDepth}`);
+    if (caller.chain.includes(fn.name)) this.err(e.pos, `expected a non-recursive call, found a recursive call to '${fn.name}'`);
+    if (caller.chain.length >= this.maxDepth) this.err(e.pos, `expected calls nested at most ${this.maxDepth} deep, found deeper`);
     let info = this.fnInfo.get(fn);
     if (!info) this.fnInfo.set(fn, (info = analyse(fn.body)));
     const args = e.args.map((a) => this.expr(a, scope));
@@ -1192,7 +1192,7 @@ class Lowerer {
     fn.params.forEach((p, i) => {
       const t = ctype(p.type);
       const v = args[i];
-      if (fscope.vars.has(p.name)) this.err(p.pos, `duplicate parameter '${p.name}'`);
+      if (fscope.vars.has(p.name)) this.err(p.pos, `expected one parameter '${p.name}', found another`);
       if (info!.addressable.has(p.name)) {
         const o = this.alloc(`${fn.name}.${p.name}`, t, 0n, p.pos, this.procIndex);
         frame.privates.push(o);
@@ -1325,14 +1325,14 @@ class Lowerer {
     const loc = (l: LocRef): void => {
       if (l.kind === 'reg') {
         const p = procs.find((q) => q.id === l.proc);
-        if (!p) this.err(l.pos, `unknown process ${l.proc} in '${l.proc}:${l.name}'`, file);
-        if (!p.registers.has(l.name)) this.err(l.pos, `unknown register ${l.proc}:${l.name}`, file);
-      } else if (!this.shared.has(l.name)) this.err(l.pos, `unknown location '${l.name}'`, file);
+        if (!p) this.err(l.pos, `expected an existing process, found P${l.proc} in '${l.proc}:${l.name}'`, file);
+        if (!p.registers.has(l.name)) this.err(l.pos, `expected a register of P${l.proc}, found '${l.name}'`, file);
+      } else if (!this.shared.has(l.name)) this.err(l.pos, `expected a shared location, found '${l.name}'`, file);
     };
     // Arguments of call-like values (`page(A, 3)`) name machine objects (folios): the machine's
     // resolvers check them (resolveValue).
     const value = (v: CondValue): void => {
-      if (v.kind === 'addr' && !this.shared.has(v.name)) this.err(v.pos, `unknown location '${v.name}'`, file);
+      if (v.kind === 'addr' && !this.shared.has(v.name)) this.err(v.pos, `expected a shared location, found '${v.name}'`, file);
     };
     const cond = (c: Cond): void => {
       switch (c.kind) {

@@ -135,7 +135,7 @@ class ExecCtx implements ExecContext {
   }
   fail(message: string): never {
     const src = this.r!.src;
-    throw new InputError(src.file, src.line, src.col, `${this.r!.def!.name}: ${message}`);
+    throw new InputError(src.file, src.line, src.col, `${message} (in ${this.r!.def!.name})`);
   }
   formatAddr(addrLo: number, addrHi: number): string {
     return this.sc.formatAddr(toBigInt(addrLo, addrHi, true));
@@ -410,9 +410,9 @@ class Sc implements ScSystem {
         break;
       case 'call': {
         const d = defs.get(i.name);
-        if (!d) throw new InputError(i.src.file, i.src.line, i.src.col, `unknown function '${i.name}'`);
+        if (!d) throw new InputError(i.src.file, i.src.line, i.src.col, `expected a known function, found '${i.name}'`);
         if (d.def.arity !== i.args.length) {
-          throw new InputError(i.src.file, i.src.line, i.src.col, `wrong number of arguments to '${i.name}': expected ${d.def.arity}, found ${i.args.length}`);
+          throw new InputError(i.src.file, i.src.line, i.src.col, `expected ${d.def.arity} argument${d.def.arity === 1 ? '' : 's'} to '${i.name}', found ${i.args.length}`);
         }
         if (!d.def.visible && (d.def.enabled || d.def.choices)) {
           throw new Error(`intrinsic '${i.name}': a pure intrinsic (visible: false) can neither block nor choose`);
@@ -632,7 +632,7 @@ class Sc implements ScSystem {
       case 4:
         if (bl === 0 && bh === 0) {
           const src = r.src;
-          throw new InputError(src.file, src.line, src.col, 'division by zero');
+          throw new InputError(src.file, src.line, src.col, 'expected a non-zero divisor, found 0');
         }
         return divmod64(al, ah, bl, bh, r.unsigned, r.fn === 4);
       case 5: return shl64(al, ah, bl);
@@ -729,7 +729,7 @@ class Sc implements ScSystem {
       this.exec(p, r, s, 0);
       if (++steps > this.maxLocal) {
         const src = r.src;
-        throw new InputError(src.file, src.line, src.col, `P${this.program.procs[p].id} runs more than ${this.maxLocal} local steps without a shared access (infinite loop?)`);
+        throw new InputError(src.file, src.line, src.col, `expected a shared access within ${this.maxLocal} local steps, found P${this.program.procs[p].id} looping without one (infinite loop?)`);
       }
     }
   }
@@ -829,13 +829,13 @@ class Sc implements ScSystem {
     if (loc.kind === 'reg') {
       const pi = this.program.procs.findIndex((p) => p.id === loc.proc);
       const reg = pi >= 0 ? this.program.procs[pi].registers.get(loc.name) : undefined;
-      if (!reg) throw new InputError(this.test.file, loc.pos.line, loc.pos.col, `unknown register ${loc.proc}:${loc.name}`);
+      if (!reg) throw new InputError(this.test.file, loc.pos.line, loc.pos.col, `expected a register of P${loc.proc}, found '${loc.name}'`);
       if (reg.k === 'mem') return { type: reg.type, read: (s) => this.readObject(s, reg.addr, reg.type) };
       const i = this.locBase[pi] + 2 * reg.slot;
       return { type: reg.type, read: (s) => toBigInt(s[i], s[i + 1], isUnsigned(reg.type)) };
     }
     const o = this.object(loc.name);
-    if (!o) throw new InputError(this.test.file, loc.pos.line, loc.pos.col, `unknown location '${loc.name}'`);
+    if (!o) throw new InputError(this.test.file, loc.pos.line, loc.pos.col, `expected a shared location, found '${loc.name}'`);
     return { type: o.type, read: (s) => this.readObject(s, o.addr, o.type) };
   }
 
@@ -851,7 +851,7 @@ class Sc implements ScSystem {
         return 0n;
       case 'addr': {
         const o = this.object(v.name);
-        if (!o) throw new InputError(this.test.file, v.pos.line, v.pos.col, `unknown location '${v.name}'`);
+        if (!o) throw new InputError(this.test.file, v.pos.line, v.pos.col, `expected a shared location, found '${v.name}'`);
         return BigInt(o.addr);
       }
       case 'call': {
@@ -859,7 +859,7 @@ class Sc implements ScSystem {
           const r = f(v);
           if (r !== undefined) return r;
         }
-        throw new InputError(this.test.file, v.pos.line, v.pos.col, `unknown value '${v.callee}(...)'`);
+        throw new InputError(this.test.file, v.pos.line, v.pos.col, `expected a number, a location, NULL or page(FOLIO, i), found '${v.callee}(...)'`);
       }
     }
   }
