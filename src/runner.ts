@@ -11,7 +11,7 @@ import type { ModelFile } from './frontend/ast.js';
 import { InputError } from './frontend/diagnostics.js';
 import { parseLitmus } from './frontend/parser.js';
 import { lower } from './ir/lower.js';
-import { createScSystem } from './machine/sc.js';
+import { scBackend, type MemoryModelBackend } from './machine/backend.js';
 import { loadModelLibrary } from './models/library.js';
 import { explore } from './explore/bfs.js';
 import type { ExploreOptions } from './explore/result.js';
@@ -27,6 +27,8 @@ export interface RunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: ExploreOptions['onProgress'];
+  /** The memory model (default: SC). */
+  backend?: MemoryModelBackend;
   /** Milliseconds between onProgress calls (also the latency of an abort seen through onProgress). */
   progressIntervalMs?: number;
 }
@@ -58,7 +60,7 @@ export async function runLitmusFile(path: string, opts: RunOptions = {}): Promis
 export function runLitmusText(text: string, file: string, opts: RunOptions = {}): LitmusOutcome {
   const test = parseLitmus(text, file);
   const program = lower(test, models());
-  const system = createScSystem(program);
+  const system = (opts.backend ?? scBackend).createSystem(program);
   const result = explore(system, {
     maxStates: opts.maxStates,
     maxMemoryBytes: opts.maxMemoryBytes,

@@ -20,10 +20,11 @@
 // An incomplete search never shows Never/Sometimes/Always: the Observation line says `Incomplete`,
 // and Ok/No is replaced by `Undetermined` unless a state already found settles it.
 
+import { scBackend } from '../machine/backend.js';
 import type { StepInfo } from '../machine/litmus-system.js';
 import type { LitmusOutcome } from './outcome.js';
 
-export const MODEL_LINE = 'ptelab: sequential consistency (SC), not the LKMM';
+export const MODEL_LINE = scBackend.banner;
 
 function formatStep(i: number, s: StepInfo): string {
   const where = s.file ? `${s.file}:${s.line}` : '';
