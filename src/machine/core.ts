@@ -4,7 +4,7 @@
 // Semantics are sequentially consistent: each intrinsic is one atomic step. Where the LKMM definition
 // (tools/memory-model/linux-kernel.def, linux-kernel.bell) gives the primitive a meaning, we follow it.
 
-import { defineComponent, type Component, type ExecContext, type IntrinsicDef } from './intrinsics.js';
+import { defineComponent, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from './intrinsics.js';
 
 // ---------------------------------------------------------------- spinlocks
 
@@ -102,6 +102,43 @@ export interface RcuData {
   phase: number;
   nprocs: number;
   unbalanced: number;
+  /**
+   * RCU callback slots (call_rcu): `cbN` words from `cb`, reserved by a later component with
+   * {@link reserveRcuCallbacks}. A slot is 0 when idle, else RCU_CB_PENDING | (readers still waited for);
+   * a reader leaving its outermost section clears its bit here too, so a slot equal to RCU_CB_PENDING has
+   * seen its grace period end and its callback may run.
+   */
+  cb: number;
+  cbN: number;
+}
+
+/** Flag bit of a pending RCU callback slot (bits 0..30 are the readers it still waits for). */
+export const RCU_CB_PENDING = 1 << 31;
+
+/**
+ * Reserve `n` RCU callback slots (call at setup, after the rcu component). Returns the first slot's state
+ * index. The RcuData object is shared with the rcu intrinsics, so their reader-exit bookkeeping sees it.
+ */
+export function reserveRcuCallbacks(b: SystemBuilder, n: number): number {
+  const d = b.dataOf<RcuData>('rcu');
+  if (!d) throw new Error('RCU callbacks need the rcu component first');
+  if (d.cbN !== 0) throw new Error('RCU callback slots already reserved');
+  d.cb = b.reserve(n);
+  d.cbN = n;
+  return d.cb;
+}
+
+/**
+ * call_rcu() for callback slot `slot`: snapshot the current readers (kernel/rcu/tree.c: the callback
+ * waits for a grace period that starts now; any reader that is in a section at this point must leave it).
+ */
+export function rcuCallbackStart(s: Int32Array, d: RcuData, slot: number): void {
+  s[d.cb + slot] = RCU_CB_PENDING | rcuReaders(s, d);
+}
+
+/** True when callback slot `slot` is pending and its grace period has ended. */
+export function rcuCallbackReady(s: Int32Array, d: RcuData, slot: number): boolean {
+  return s[d.cb + slot] === RCU_CB_PENDING;
 }
 
 /** A process is an RCU reader inside rcu_read_lock() or with IRQs disabled (design.md, machine.md). */
@@ -121,6 +158,7 @@ function rcuMaybeLeft(s: Int32Array, d: RcuData, p: number): void {
   if (s[d.nest + p] > 0 || s[d.irq + p] > 0) return;
   const keep = ~(1 << p);
   for (let q = 0; q < d.nprocs; q++) s[d.wait + q] &= keep;
+  for (let k = d.cb, e = d.cb + d.cbN; k < e; k++) s[k] &= keep;
 }
 
 function nestDown(ctx: ExecContext<RcuData>, base: number): void {
@@ -184,6 +222,8 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
       phase: b.reserve(n),
       nprocs: n,
       unbalanced: b.check('unbalanced RCU/IRQ section'),
+      cb: 0,
+      cbN: 0,
     };
   },
   intrinsics: [
@@ -261,7 +301,7 @@ function srcuIndex(ctx: ExecContext<SrcuData>): number {
     const a = ctx.argLo(0);
     for (let i = 0; i < d.addrs.length; i++) if (d.addrs[i] === a) return i;
   }
-  return ctx.fail(`${ctx.formatAddr(ctx.argLo(0), ctx.argHi(0))} is not a struct srcu_struct`);
+  return ctx.fail(`expected a struct srcu_struct, found ${ctx.formatAddr(ctx.argLo(0), ctx.argHi(0))}`);
 }
 
 function srcuReaders(s: Int32Array, d: SrcuData, ss: number): number {
