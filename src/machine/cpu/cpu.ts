@@ -459,14 +459,22 @@ const localFlushTlbContpte: IntrinsicDef<CpuData> = {
 
 /**
  * The RCU-deferred free of page table `idx` (mm/mmu_gather.c tlb_remove_table_free → call_rcu →
- * tlb_remove_table_rcu): the grace period starts now, the `RCU` agent frees the table once every CPU
- * that was a reader (rcu_read_lock or IRQs off) has left its section. For the memory side's
- * tlb_table_batch_call_rcu. A second call for a table already pending raises WARN_ON.
+ * tlb_remove_table_rcu): the grace period starts now, the `RCU` agent frees the table (PtSeam.freeTable)
+ * once every CPU that was a reader (rcu_read_lock or IRQs off) has left its section. For the memory
+ * side's tlb_table_batch_call_rcu: it needs only the core rcu component's data (b.dataOf('rcu')); the
+ * callback slots are reserved by the cpu component's setup (slot = table index). Returns false (and
+ * changes nothing) if the table is already pending.
  */
-export function callRcuTableFree(s: Int32Array, d: CpuData, idx: number): boolean {
-  if (s[d.rcu.cb + idx] !== 0) return false;
-  rcuCallbackStart(s, d.rcu, idx);
+export function callRcuTableFree(s: Int32Array, rcu: RcuData, idx: number): boolean {
+  if (idx < 0 || idx >= rcu.cbN) throw new Error(`call_rcu_table_free: no RCU slot for table #${idx} (is the cpu component set up?)`);
+  if (s[rcu.cb + idx] !== 0) return false;
+  rcuCallbackStart(s, rcu, idx);
   return true;
+}
+
+/** Is table idx waiting for its RCU grace period (call_rcu_table_free done, not yet freed)? */
+export function tableRcuPending(s: Int32Array, rcu: RcuData, idx: number): boolean {
+  return idx >= 0 && idx < rcu.cbN && s[rcu.cb + idx] !== 0;
 }
 
 const callRcuTableFreeIntrinsic: IntrinsicDef<CpuData> = {
@@ -475,7 +483,7 @@ const callRcuTableFreeIntrinsic: IntrinsicDef<CpuData> = {
     const d = ctx.data;
     const idx = d.seam === null ? -1 : d.seam.tableIndex(ctx.arg(0));
     if (idx < 0) ctx.fail(`${ctx.formatAddr(ctx.argLo(0), ctx.argHi(0))} is not a page table`);
-    if (!callRcuTableFree(ctx.s, d, idx)) ctx.raise(d.warn);
+    if (!callRcuTableFree(ctx.s, d.rcu, idx)) ctx.raise(d.warn);
   },
   describe(ctx) {
     const d = ctx.data;
