@@ -12,6 +12,7 @@
 
 import * as arm from '../arm64/pte-words.js';
 import {
+  HW_FAULT_ACCESS_FLAG,
   HW_FAULT_PERMISSION,
   HW_FAULT_TRANSLATION,
   HW_NOCHANGE,
@@ -52,9 +53,10 @@ const A_WRITE_H = PTE_WRITE.hi;
 export function hwAccess(arch: number, cfg: HafdbsConfig, write: boolean, lo: number, hi: number, out: Int32Array, o: number): number {
   if (arch === ARCH_ARM64) {
     if (arm.pte_valid(lo, hi) && (lo & A_USER_L) === 0) {
+      // Fault priority (Arm ARM): access flag before permission; a faulting access updates nothing.
       out[o] = lo;
       out[o + 1] = hi;
-      return HW_FAULT_PERMISSION;
+      return (lo & A_AF_L) === 0 && !cfg.ha ? HW_FAULT_ACCESS_FLAG : HW_FAULT_PERMISSION;
     }
     return write ? arm.hwWriteUpdate(lo, hi, cfg, out, o) : arm.hwAccessUpdate(lo, hi, cfg, out, o);
   }
