@@ -575,6 +575,12 @@ const rcuAgent = {
 // ---------------------------------------------------------------- the component
 
 /**
+ * Intrinsics that may start an RCU-deferred table free (callRcuTableFree): the `RCU` agent exists only
+ * when the program calls one of them. The memory side adds its batch intrinsic's name here.
+ */
+export const RCU_TABLE_FREE_CALLERS = new Set<string>(['call_rcu_table_free', 'tlb_table_batch_call_rcu']);
+
+/**
  * The memory side's seam. Until src/machine/pt provides one (component data with a `seam`), tests can
  * pass one with {@link cpuComponentWith}.
  */
@@ -618,12 +624,19 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
         out: new Int32Array(2),
         tr: { code: 0, how: 0, entry: -1, oldLo: 0, oldHi: 0, newLo: 0, newHi: 0, updated: false, cont: false, pfn: -1, candidates: 1, bad: null },
       };
-      for (let i = 0; i < P; i++) {
-        const a = ipiAgent(i);
-        a.name = `${cpuName(d, i)} IPI`;
-        b.agent(a);
+      // Agents only where the program can use them (fewer agents: smaller interleavings, and partial-
+      // order reduction stays available for tests that never send IPIs).
+      const called = new Set<string>();
+      for (const proc of b.program.procs) for (const ins of proc.code) if (ins.op === 'call') called.add(ins.name);
+      const sendsIpis = called.has('smp_call_function_wait_all') || (d.flushMode === TLB_FLUSH_IPI && called.has('flush_tlb_range'));
+      if (sendsIpis) {
+        for (let i = 0; i < P; i++) {
+          const a = ipiAgent(i);
+          a.name = `${cpuName(d, i)} IPI`;
+          b.agent(a);
+        }
       }
-      if (cfg.tlbEvict) {
+      if (cfg.tlbEvict && (called.has('user_read') || called.has('user_write'))) {
         for (let i = 0; i < P; i++) {
           const a = tlbEvictAgent(i);
           a.name = `${cpuName(d, i)} TLB`;
@@ -632,7 +645,7 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
       }
       if (seam !== null && seam.tableCount > 0) {
         reserveRcuCallbacks(b, seam.tableCount);
-        b.agent(rcuAgent);
+        if ([...RCU_TABLE_FREE_CALLERS].some((n) => called.has(n))) b.agent(rcuAgent);
       }
       return d;
     },
