@@ -1,36 +1,47 @@
-// Fingerprint visited set: an open-addressing (linear probing) hash table of 64-bit fingerprints in
-// one Uint32Array (lo, hi pairs; (0,0) = empty), plus the BFS tree (tree.ts) indexed by dense id.
+// Fingerprint visited set: a Robin Hood hash table of 64-bit fingerprints in one Uint32Array
+// (lo, hi pairs; (0,0) = empty), plus the BFS tree (tree.ts) indexed by dense id.
 //
-// Memory per stored state: 8 bytes of tree + 8 bytes per slot / load factor. The table doubles when
-// the load factor reaches 3/4, so it stays in [3/8, 3/4] once past the initial size.
+// Memory per stored state: 5 bytes of tree (4-byte parent id + 1-byte label code) + 8 bytes per
+// slot / load factor. The table runs at up to 90% load (Robin Hood keeps probe sequences short and
+// lets unsuccessful lookups stop early) and grows by 1.2x, so the load stays in [0.75, 0.9] once
+// past the initial size: at most 5 + 8/0.75 = 15.7 bytes per state, about 14 on average.
+//
+// The capacity is not a power of two: the home slot of a fingerprint is lo * capacity / 2^32
+// ("fastrange"), computed exactly in doubles.
 
 import { TreeStore } from './tree.js';
-import { floorPow2, MAX_ARRAY_BYTES, type VisitedSet } from './visited.js';
+import { MAX_ARRAY_BYTES, type VisitedSet } from './visited.js';
 
-const MAX_LOAD = 0.75;
+const MAX_LOAD = 0.9;
+const GROWTH = 1.2;
+const TWO32 = 4294967296;
 
 export class FingerprintTable implements VisitedSet {
   readonly exact = false;
   size = 0;
   readonly maxSize: number;
   private slots: Uint32Array;
-  private mask: number;
+  private cap: number;
   private growAt: number;
   private readonly maxSlots: number;
   private readonly tree = new TreeStore();
 
   constructor(initialSlots = 1 << 12) {
-    this.maxSlots = floorPow2(MAX_ARRAY_BYTES / 8);
+    this.maxSlots = Math.floor(MAX_ARRAY_BYTES / 8);
     // ids are u32 and NO_PARENT is reserved
     this.maxSize = Math.min(Math.floor(this.maxSlots * MAX_LOAD), 0xfffffffe);
-    const cap = Math.min(this.maxSlots, floorPow2(Math.max(16, initialSlots)));
+    const cap = Math.min(this.maxSlots, Math.max(16, Math.floor(initialSlots)));
     this.slots = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.cap = cap;
     this.growAt = Math.floor(cap * MAX_LOAD);
   }
 
   get capacity(): number {
-    return this.mask + 1;
+    return this.cap;
+  }
+
+  private nextCapacity(): number {
+    return Math.min(this.maxSlots, Math.max(this.cap + 16, Math.ceil(this.cap * GROWTH)));
   }
 
   needsGrow(): boolean {
@@ -39,40 +50,62 @@ export class FingerprintTable implements VisitedSet {
 
   growthBytes(): number {
     let b = 0;
-    if (this.size >= this.growAt) b += this.capacity * 2 * 8;
+    if (this.size >= this.growAt) b += this.nextCapacity() * 8;
     if (this.tree.needsGrow(this.size)) b += this.tree.growthBytes();
     return b;
   }
 
-  /** True when the slot array cannot double any more. */
+  /** True when the slot array cannot grow any more. */
   private atLimit(): boolean {
-    return this.capacity >= this.maxSlots || this.size >= this.maxSize;
+    return this.cap >= this.maxSlots || this.size >= this.maxSize;
   }
 
   grow(): void {
     if (this.size >= this.growAt) {
       if (this.atLimit()) throw new RangeError(`fingerprint table limit (${this.maxSize} states) reached`);
-      this.rehash(this.capacity * 2);
+      this.rehash(this.nextCapacity());
     }
     if (this.tree.needsGrow(this.size)) this.tree.grow();
   }
 
   private rehash(newCap: number): void {
     const old = this.slots;
-    const slots = new Uint32Array(newCap * 2);
-    const mask = newCap - 1;
+    this.slots = new Uint32Array(newCap * 2);
+    this.cap = newCap;
+    this.growAt = Math.min(Math.floor(newCap * MAX_LOAD), this.maxSize);
     for (let i = 0; i < old.length; i += 2) {
       const lo = old[i]!;
       const hi = old[i + 1]!;
       if ((lo | hi) === 0) continue;
-      let j = lo & mask;
-      while ((slots[j * 2]! | slots[j * 2 + 1]!) !== 0) j = (j + 1) & mask;
-      slots[j * 2] = lo;
-      slots[j * 2 + 1] = hi;
+      this.place(lo, hi, Math.floor((lo * newCap) / TWO32), 0);
     }
-    this.slots = slots;
-    this.mask = mask;
-    this.growAt = Math.min(Math.floor(newCap * MAX_LOAD), this.maxSize);
+  }
+
+  /** Robin Hood placement of a fingerprint known to be absent, starting at slot j with displacement d. */
+  private place(lo: number, hi: number, j: number, d: number): void {
+    const slots = this.slots;
+    const cap = this.cap;
+    for (;;) {
+      const k = j << 1;
+      const a = slots[k]!;
+      const b = slots[k + 1]!;
+      if ((a | b) === 0) {
+        slots[k] = lo;
+        slots[k + 1] = hi;
+        return;
+      }
+      let rd = j - Math.floor((a * cap) / TWO32);
+      if (rd < 0) rd += cap;
+      if (rd < d) {
+        slots[k] = lo;
+        slots[k + 1] = hi;
+        lo = a;
+        hi = b;
+        d = rd;
+      }
+      if (++j === cap) j = 0;
+      d++;
+    }
   }
 
   insert(_s: Int32Array, h1: number, h2: number, parent: number, label: number): number {
@@ -85,8 +118,9 @@ export class FingerprintTable implements VisitedSet {
     const hi = h2 >>> 0;
     if ((lo | hi) === 0) lo = 1; // (0,0) marks an empty slot
     const slots = this.slots;
-    const mask = this.mask;
-    let j = lo & mask;
+    const cap = this.cap;
+    let j = Math.floor((lo * cap) / TWO32);
+    let d = 0;
     for (;;) {
       const k = j << 1;
       const a = slots[k]!;
@@ -94,13 +128,22 @@ export class FingerprintTable implements VisitedSet {
       if ((a | b) === 0) {
         slots[k] = lo;
         slots[k + 1] = hi;
-        const id = this.size++;
-        this.tree.set(id, parent, label);
-        return id;
+        break;
       }
       if (a === lo && b === hi) return -1;
-      j = (j + 1) & mask;
+      let rd = j - Math.floor((a * cap) / TWO32);
+      if (rd < 0) rd += cap;
+      if (rd < d) {
+        // not present (Robin Hood invariant): take this slot, push the rest along
+        this.place(lo, hi, j, d);
+        break;
+      }
+      if (++j === cap) j = 0;
+      d++;
     }
+    const id = this.size++;
+    this.tree.set(id, parent, label);
+    return id;
   }
 
   has(_s: Int32Array, h1: number, h2: number): boolean {
@@ -112,15 +155,20 @@ export class FingerprintTable implements VisitedSet {
     const hi = h2 >>> 0;
     if ((lo | hi) === 0) lo = 1;
     const slots = this.slots;
-    const mask = this.mask;
-    let j = lo & mask;
+    const cap = this.cap;
+    let j = Math.floor((lo * cap) / TWO32);
+    let d = 0;
     for (;;) {
       const k = j << 1;
       const a = slots[k]!;
       const b = slots[k + 1]!;
       if ((a | b) === 0) return false;
       if (a === lo && b === hi) return true;
-      j = (j + 1) & mask;
+      let rd = j - Math.floor((a * cap) / TWO32);
+      if (rd < 0) rd += cap;
+      if (rd < d) return false;
+      if (++j === cap) j = 0;
+      d++;
     }
   }
 
