@@ -31,6 +31,8 @@ export interface RunOptions {
   backend?: MemoryModelBackend;
   /** Milliseconds between onProgress calls (also the latency of an abort seen through onProgress). */
   progressIntervalMs?: number;
+  /** Partial-order reduction (default true; `--no-reduction` turns it off). */
+  reduction?: boolean;
 }
 
 let modelCache: readonly ModelFile[] | undefined;
@@ -68,6 +70,7 @@ export function runLitmusText(text: string, file: string, opts: RunOptions = {})
     signal: opts.signal,
     onProgress: opts.onProgress,
     progressIntervalMs: opts.progressIntervalMs,
+    reduction: opts.reduction,
   });
   return evaluate(test, system, result);
 }

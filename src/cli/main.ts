@@ -1,6 +1,6 @@
 // The `ptelab` command.
 //
-//   ptelab run FILE|DIR [--json] [--max-states N] [--max-memory SIZE] [--timeout SEC]
+//   ptelab run FILE|DIR [--json] [--max-states N] [--max-memory SIZE] [--timeout SEC] [--no-reduction]
 //
 // Exit codes (frontend/diagnostics.ts): 0 the search completed, 2 bad input (file or option),
 // 3 incomplete (a bound was hit, or Ctrl-C), 1 internal error. User errors are one line on stderr,
@@ -23,6 +23,8 @@ interface RunFlags {
   maxStates?: number;
   maxMemory?: number;
   timeout?: number;
+  /** commander's `--no-reduction` sets this to false. */
+  reduction?: boolean;
 }
 
 /** A usage error found by ptelab itself (not by commander): one line, exit 2. */
@@ -214,6 +216,7 @@ async function run(path: string, flags: RunFlags): Promise<number> {
     ...(flags.maxStates !== undefined ? { maxStates: flags.maxStates } : {}),
     ...(flags.maxMemory !== undefined ? { maxMemoryBytes: flags.maxMemory } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: Math.round(flags.timeout * 1000) } : {}),
+    ...(flags.reduction === false ? { reduction: false } : {}),
   };
   let isDir = false;
   try {
@@ -241,6 +244,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-states <n>', 'stop after N distinct states (verdict: incomplete)', parseCount)
     .option('--max-memory <size>', 'stop when the resident memory exceeds SIZE, e.g. 512M, 2G', parseSize)
     .option('--timeout <sec>', 'stop after SEC seconds', parseSeconds)
+    .option('--no-reduction', 'explore every interleaving (turn partial-order reduction off)')
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .action(async (path: string, flags: RunFlags) => {

@@ -10,6 +10,7 @@ import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
 import { ExactTable } from './exact.js';
 import { FingerprintTable } from './fptable.js';
 import { Frontier } from './frontier.js';
+import { Reducer, type PorHost } from './por.js';
 import { fingerprintCollisionProbability, Hasher } from './hash.js';
 import type { Bound, Completion, ExploreOptions, ExploreResult, FoundViolation, TraceStep } from './result.js';
 import { Terminal, type SuccessorSink, type TransitionSystem } from './system.js';
@@ -27,11 +28,13 @@ export function explore(system: TransitionSystem, opts: ExploreOptions = {}): Ex
   return new Explorer(system, opts).run();
 }
 
-class Explorer implements SuccessorSink {
+class Explorer implements SuccessorSink, PorHost {
   private readonly table: VisitedSet;
   private readonly frontier: Frontier;
   private readonly hasher = new Hasher();
   private readonly cur: Int32Array;
+  /** Partial-order reduction (explore/por.ts); null when off or unsupported by the system. */
+  private readonly reducer: Reducer | null;
 
   private readonly maxStates: number;
   private readonly maxMemory: number;
@@ -75,6 +78,7 @@ class Explorer implements SuccessorSink {
     this.cur = new Int32Array(words);
     this.table = opts.exact ? new ExactTable(words) : new FingerprintTable();
     this.frontier = new Frontier(words);
+    this.reducer = opts.reduction !== false && system.por !== undefined ? new Reducer(system, system.por) : null;
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxMemory = opts.maxMemoryBytes ?? defaultMemoryBudget();
     this.maxHeap = heapBudget();
@@ -114,7 +118,7 @@ class Explorer implements SuccessorSink {
       this.checkState(id, cur);
 
       this.emitted = 0;
-      system.successors(cur, this);
+      if (this.reducer === null || !this.reducer.expand(cur, this)) system.successors(cur, this);
       if (this.emitted === 0) this.classifyTerminal(id, cur);
       id++;
 
@@ -158,6 +162,8 @@ class Explorer implements SuccessorSink {
         maxQueue: this.maxQueue,
         exact: table.exact,
         fingerprintCollisionProbability: table.exact ? 0 : fingerprintCollisionProbability(states),
+        reduction: this.reducer !== null,
+        reducedStates: this.reducer?.reduced ?? 0,
       },
     };
     if (this.deadlockTrace !== undefined) result.deadlockTrace = this.deadlockTrace;
@@ -183,6 +189,13 @@ class Explorer implements SuccessorSink {
     if (this.frontier.needsPage() && !this.reservePage()) return;
     this.frontier.push(next);
     if (this.depth + 1 > this.maxDepth) this.maxDepth = this.depth + 1;
+  }
+
+  /** PorHost: is `s` already stored (expanded or queued)? */
+  visited(s: Int32Array): boolean {
+    const hasher = this.hasher;
+    hasher.hash(s);
+    return this.table.has(s, hasher.h1, hasher.h2);
   }
 
   private checkState(id: number, s: Int32Array): void {

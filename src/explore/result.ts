@@ -36,6 +36,10 @@ export interface ExploreStats {
    * was wrongly treated as already visited (TLC-style estimate, states^2 / 2^65). 0 in exact mode.
    */
   fingerprintCollisionProbability?: number;
+  /** Partial-order reduction was on (ExploreOptions.reduction and the system supports it). */
+  reduction?: boolean;
+  /** States expanded through an ample set (one agent) instead of fully. */
+  reducedStates?: number;
 }
 
 export interface FoundViolation {
@@ -75,4 +79,9 @@ export interface ExploreOptions {
   progressIntervalMs?: number;
   /** Store full state vectors instead of 64-bit fingerprints (no collisions; more memory). */
   exact?: boolean;
+  /**
+   * Partial-order reduction (explore/por.ts; default true): expand one agent's steps where that is
+   * provably enough to keep every final state, deadlock and violated check. Needs TransitionSystem.por.
+   */
+  reduction?: boolean;
 }

@@ -48,4 +48,26 @@ export interface TransitionSystem {
   violations(s: Int32Array): number;
   /** Names of the checks, indexed by bit number in violations(). */
   readonly checkNames: readonly string[];
+
+  /** Optional partial-order reduction support (explore/por.ts); absent = always expand fully. */
+  readonly por?: PorSupport;
+}
+
+/**
+ * What a system tells the partial-order reduction (explore/por.ts). The system answers the
+ * dependency question (C1); the explorer adds the visibility (C2) and cycle (C3) conditions.
+ */
+export interface PorSupport {
+  /**
+   * Write into `out` the agents whose steps in `s` each form a persistent set on their own, in order of
+   * preference, and return how many. An agent `a` may be listed only if
+   *   - it is enabled in `s`, and
+   *   - on every path from `s` (in the full state graph) on which `a` does not move, no step of another
+   *     agent is dependent on `a`'s step(s) from `s` (it neither touches what they touch with a write on
+   *     either side, nor changes another's enabledness, nor is changed by it).
+   * Return 0 when unsure: that only costs reduction.
+   */
+  candidates(s: Int32Array, out: Int32Array): number;
+  /** Emit the successors of `s` produced by `agent` alone, exactly as successors() would. */
+  successorsOf(s: Int32Array, agent: number, sink: SuccessorSink): void;
 }

@@ -21,7 +21,7 @@ function lockIntrinsics(prefix: string): IntrinsicDef<LockData>[] {
   return [
     {
       // LKMM: spin_lock(X) { __lock(X); } — acquire; blocks while held (not enabled).
-      name: `${prefix}_lock`, arity: 1, visible: true, kind: 'lock', returns: false,
+      name: `${prefix}_lock`, arity: 1, visible: true, kind: 'lock', footprint: 'args', returns: false,
       enabled(ctx) {
         const c = ctx.mem(0);
         return c < 0 || (ctx.s[c] === 0 && ctx.s[c + 1] === 0);
@@ -36,7 +36,7 @@ function lockIntrinsics(prefix: string): IntrinsicDef<LockData>[] {
     },
     {
       // LKMM: spin_unlock(X) { __unlock(X); } — release.
-      name: `${prefix}_unlock`, arity: 1, visible: true, kind: 'unlock', returns: false,
+      name: `${prefix}_unlock`, arity: 1, visible: true, kind: 'unlock', footprint: 'args', returns: false,
       exec(ctx) {
         const c = ctx.mem(0);
         if (c < 0) return;
@@ -50,7 +50,7 @@ function lockIntrinsics(prefix: string): IntrinsicDef<LockData>[] {
     },
     {
       // LKMM: spin_trylock(X) __trylock(X) — takes the lock if free; returns 1 on success, 0 otherwise.
-      name: `${prefix}_trylock`, arity: 1, visible: true, kind: 'lock',
+      name: `${prefix}_trylock`, arity: 1, visible: true, kind: 'lock', footprint: 'args',
       exec(ctx) {
         const c = ctx.mem(0);
         if (c < 0) return;
@@ -67,7 +67,7 @@ function lockIntrinsics(prefix: string): IntrinsicDef<LockData>[] {
     },
     {
       // LKMM: spin_is_locked(X) __islocked(X) — 1 if anyone holds the lock.
-      name: `${prefix}_is_locked`, arity: 1, visible: true, kind: 'read',
+      name: `${prefix}_is_locked`, arity: 1, visible: true, kind: 'read', footprint: 'args',
       exec(ctx) {
         const c = ctx.mem(0);
         if (c < 0) return;
@@ -186,7 +186,7 @@ function procList(mask: number): string {
 function syncRcu(name: string): IntrinsicDef<RcuData> {
   return {
     // LKMM: synchronize_rcu() { __fence{sync-rcu}; } — here: wait for pre-existing readers.
-    name, arity: 0, visible: true, kind: 'rcu', returns: false,
+    name, arity: 0, visible: true, kind: 'rcu', footprint: 'component', returns: false,
     enabled: (ctx) => ctx.s[ctx.data.phase + ctx.proc] === 0 || ctx.s[ctx.data.wait + ctx.proc] === 0,
     exec(ctx) {
       const d = ctx.data;
@@ -229,12 +229,12 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
   intrinsics: [
     {
       // LKMM: rcu_read_lock() { __fence{rcu-lock}; } — enters (nests) a read-side critical section.
-      name: 'rcu_read_lock', arity: 0, visible: true, kind: 'rcu', returns: false,
+      name: 'rcu_read_lock', arity: 0, visible: true, kind: 'rcu', footprint: 'component', returns: false,
       exec: (ctx) => void ctx.s[ctx.data.nest + ctx.proc]++,
     },
     {
       // LKMM: rcu_read_unlock() { __fence{rcu-unlock}; } — the outermost unlock ends the section.
-      name: 'rcu_read_unlock', arity: 0, visible: true, kind: 'rcu', returns: false,
+      name: 'rcu_read_unlock', arity: 0, visible: true, kind: 'rcu', footprint: 'component', returns: false,
       exec: (ctx) => nestDown(ctx, ctx.data.nest),
     },
     syncRcu('synchronize_rcu'),
@@ -242,16 +242,16 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
     // IRQ-disabled sections count as RCU readers (consolidated RCU flavours; domain.md). The IRQ state
     // of CPU n (= process n) is a nesting depth; `flags` carries the depth to restore.
     {
-      name: 'local_irq_disable', arity: 0, visible: true, kind: 'irq', returns: false,
+      name: 'local_irq_disable', arity: 0, visible: true, kind: 'irq', footprint: 'component', returns: false,
       exec: (ctx) => void ctx.s[ctx.data.irq + ctx.proc]++,
     },
     {
-      name: 'local_irq_enable', arity: 0, visible: true, kind: 'irq', returns: false,
+      name: 'local_irq_enable', arity: 0, visible: true, kind: 'irq', footprint: 'component', returns: false,
       exec: (ctx) => nestDown(ctx, ctx.data.irq),
     },
     {
       // `flags = local_irq_save();` (docs/models.md §2.2): flags = the previous nesting depth.
-      name: 'local_irq_save', arity: 0, visible: true, kind: 'irq',
+      name: 'local_irq_save', arity: 0, visible: true, kind: 'irq', footprint: 'component',
       exec(ctx) {
         const i = ctx.data.irq + ctx.proc;
         ctx.ret(ctx.s[i]);
@@ -260,7 +260,7 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
     },
     {
       // `local_irq_restore(flags)`: back to the depth saved in flags (IRQs on again at depth 0).
-      name: 'local_irq_restore', arity: 1, visible: true, kind: 'irq', returns: false,
+      name: 'local_irq_restore', arity: 1, visible: true, kind: 'irq', footprint: 'component', returns: false,
       exec(ctx) {
         const i = ctx.data.irq + ctx.proc;
         const to = ctx.arg(0);
@@ -273,7 +273,7 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
       },
     },
     {
-      name: 'irqs_disabled', arity: 0, visible: false, kind: 'local',
+      name: 'irqs_disabled', arity: 0, visible: false, kind: 'local', footprint: 'component',
       exec: (ctx) => ctx.ret(ctx.s[ctx.data.irq + ctx.proc] > 0 ? 1 : 0),
     },
   ],
@@ -314,7 +314,7 @@ function srcuReaders(s: Int32Array, d: SrcuData, ss: number): number {
 function syncSrcu(name: string): IntrinsicDef<SrcuData> {
   return {
     // LKMM: synchronize_srcu(X) { __srcu{sync-srcu}(X); } — waits for pre-existing readers of X only.
-    name, arity: 1, visible: true, kind: 'rcu', returns: false,
+    name, arity: 1, visible: true, kind: 'rcu', footprint: 'component', returns: false,
     enabled: (ctx) => ctx.s[ctx.data.phase + ctx.proc] === 0 || ctx.s[ctx.data.wait + ctx.proc] === 0,
     exec(ctx) {
       const d = ctx.data;
@@ -361,7 +361,7 @@ export const srcuComponent: Component<SrcuData> = defineComponent<SrcuData>({
     {
       // LKMM: srcu_read_lock(X) __load{srcu-lock}(*X) — enters a reader section of X; the returned
       // index is always 0 here (SC has no index flipping to model).
-      name: 'srcu_read_lock', arity: 1, visible: true, kind: 'rcu',
+      name: 'srcu_read_lock', arity: 1, visible: true, kind: 'rcu', footprint: 'component',
       exec(ctx) {
         ctx.s[ctx.data.nest + srcuIndex(ctx) * ctx.data.nprocs + ctx.proc]++;
         ctx.ret(0);
@@ -369,7 +369,7 @@ export const srcuComponent: Component<SrcuData> = defineComponent<SrcuData>({
     },
     {
       // LKMM: srcu_read_unlock(X,Y) { __store{srcu-unlock}(*X,Y); } — Y is not checked.
-      name: 'srcu_read_unlock', arity: 2, visible: true, kind: 'rcu', returns: false,
+      name: 'srcu_read_unlock', arity: 2, visible: true, kind: 'rcu', footprint: 'component', returns: false,
       exec(ctx) {
         const d = ctx.data;
         const ss = srcuIndex(ctx);
@@ -398,7 +398,7 @@ interface DebugData {
 /** BUG_ON(c): if c, raise `BUG_ON` and stop the process (the kernel kills the task). No value. */
 function bugOn(name: string): IntrinsicDef<DebugData> {
   return {
-    name, arity: 1, visible: false, kind: 'check', returns: false,
+    name, arity: 1, visible: false, kind: 'check', footprint: 'none', returns: false,
     exec(ctx) {
       if (ctx.argLo(0) !== 0 || ctx.argHi(0) !== 0) {
         ctx.raise(ctx.data.bug);
@@ -411,7 +411,7 @@ function bugOn(name: string): IntrinsicDef<DebugData> {
 /** WARN_ON(c): if c, raise `WARN_ON` and continue; returns !!c like the kernel's macro. */
 function warnOn(name: string): IntrinsicDef<DebugData> {
   return {
-    name, arity: 1, visible: false, kind: 'check',
+    name, arity: 1, visible: false, kind: 'check', footprint: 'none',
     exec(ctx) {
       const c = ctx.argLo(0) !== 0 || ctx.argHi(0) !== 0;
       if (c) ctx.raise(ctx.data.warn);

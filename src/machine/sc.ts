@@ -25,6 +25,7 @@ import { isPointer, isUnsigned, MEM_BASE, type BinFn, type CType, type Instr, ty
 import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from './int64.js';
 import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from './intrinsics.js';
 import type { LitmusSystem, StepInfo } from './litmus-system.js';
+import { ScPor } from './sc-por.js';
 
 export interface ScOptions {
   /** Components to use instead of program.components (must provide every intrinsic the program calls). */
@@ -764,43 +765,78 @@ class Sc implements ScSystem {
   }
 
   successors(s: Int32Array, sink: SuccessorSink): void {
+    for (let p = 0; p < this.nprocs; p++) this.procSuccessors(s, p, sink);
+    for (let k = 0; k < this.agents.length; k++) this.agentSuccessors(s, k, sink);
+  }
+
+  /** Successors of one agent (partial-order reduction, explore/por.ts). */
+  successorsOf(s: Int32Array, agent: number, sink: SuccessorSink): void {
+    if (agent < this.nprocs) this.procSuccessors(s, agent, sink);
+    else this.agentSuccessors(s, agent - this.nprocs, sink);
+  }
+
+  private procSuccessors(s: Int32Array, p: number, sink: SuccessorSink): void {
     const scratch = this.scratch;
-    for (let p = 0; p < this.nprocs; p++) {
-      const pc = s[p];
-      if (pc < 0) continue;
-      const r = this.code[p][pc];
-      let n = 1;
-      const def = r.def;
-      if (def !== null && (def.enabled !== undefined || def.choices !== undefined)) {
-        const ctx = this.ctx;
-        this.loadArgs(r, s);
-        ctx.s = s;
-        ctx.proc = p;
-        ctx.data = r.data;
-        ctx.r = r;
-        ctx.probing = true;
-        ctx.halted = false;
-        if (def.enabled !== undefined && !def.enabled(ctx)) continue;
-        if (def.choices !== undefined) n = def.choices(ctx);
-      }
-      for (let c = 0; c < n; c++) {
-        scratch.set(s);
-        this.exec(p, r, scratch, c);
-        this.runLocal(p, scratch);
-        sink.emit(p, c, scratch);
-      }
+    const pc = s[p];
+    if (pc < 0) return;
+    const r = this.code[p][pc];
+    let n = 1;
+    const def = r.def;
+    if (def !== null && (def.enabled !== undefined || def.choices !== undefined)) {
+      const ctx = this.ctx;
+      this.loadArgs(r, s);
+      ctx.s = s;
+      ctx.proc = p;
+      ctx.data = r.data;
+      ctx.r = r;
+      ctx.probing = true;
+      ctx.halted = false;
+      if (def.enabled !== undefined && !def.enabled(ctx)) return;
+      if (def.choices !== undefined) n = def.choices(ctx);
     }
-    if (this.agents.length) {
-      const a = this.actx;
-      a.s = s;
-      a.sink = sink;
-      for (let k = 0; k < this.agents.length; k++) {
-        a.agent = this.nprocs + k;
-        a.data = this.agents[k].data;
-        this.agents[k].def.successors(a);
-      }
-      a.sink = null;
+    for (let c = 0; c < n; c++) {
+      scratch.set(s);
+      this.exec(p, r, scratch, c);
+      this.runLocal(p, scratch);
+      sink.emit(p, c, scratch);
     }
+  }
+
+  private agentSuccessors(s: Int32Array, k: number, sink: SuccessorSink): void {
+    const a = this.actx;
+    a.s = s;
+    a.sink = sink;
+    a.agent = this.nprocs + k;
+    a.data = this.agents[k].data;
+    this.agents[k].def.successors(a);
+    a.sink = null;
+  }
+
+  private porImpl: ScPor | undefined;
+
+  /** Partial-order reduction support (machine/sc-por.ts), built on first use. */
+  get por(): ScPor {
+    if (this.porImpl === undefined) {
+      const self = this;
+      this.porImpl = new ScPor({
+        program: this.program,
+        nprocs: this.nprocs,
+        agentCount: this.agentCount,
+        locBase: this.locBase,
+        stateWords: this.stateWords,
+        privateBase: this.privateBase,
+        memEnd: this.memEnd,
+        cell: (lo, hi, size) => self.cell(lo, hi, size),
+        watchOverlaps(start, end) {
+          const ws = self.watches;
+          for (let i = 0; i < ws.length; i++) if (start < ws[i].end && ws[i].start < end) return true;
+          return false;
+        },
+        callDef: (p, pc) => self.code[p][pc].def,
+        successorsOf: (s, agent, sink) => self.successorsOf(s, agent, sink),
+      });
+    }
+    return this.porImpl;
   }
 
   terminal(s: Int32Array): Terminal {

@@ -1,0 +1,320 @@
+// Partial-order reduction support for the SC machine: which process steps are persistent on their own
+// (condition C1 of explore/por.ts, which adds C2 invisibility and the C3 cycle proviso).
+//
+// The scheme (soundness beats reduction ratio):
+//
+// A candidate is a process p whose next (visible) instruction is a load, store or RMW with a valid,
+// unwatched address. Such a step is deterministic and always enabled, and nobody but p can move p. Its
+// footprint is the accessed cell(s) (read for a load, written for a store/RMW) plus what the local code
+// run after it may touch until the next scheduling point (the "tail": process-private cells, component
+// words via pure intrinsics, computed statically from the IR; an access through a pointer register in
+// the tail runs locally only when it hits private memory, so it counts as "some private cell").
+//
+// {p's step} is persistent in s when no other agent can, before p moves, take a step dependent on it.
+// We over-approximate every step another process q can ever take from s by the static FUTURE footprint
+// of q from its current pc: the union of the footprints of every IR instruction reachable from that pc
+// in q's control-flow graph (own accesses with constant addresses → those cells; an access through a
+// pointer register → "any memory cell" (read or write); an intrinsic → what its `footprint` declares,
+// with component words as one shared location; an undeclared intrinsic or an access hook (memory
+// `watch`) → opaque, dependent with everything). p's step and q's future are independent when neither
+// writes a location the other touches; p's step never touches q's registers or pc, and (by the
+// intrinsics' footprint promise) q's steps never touch p's. Then every path from s on which p does not
+// move consists of steps independent of p's step, which is the persistent-set condition.
+//
+// Hardware agents and component access hooks declare no footprints yet: a system with any agent gets no
+// candidates at all, and any access through a pointer register is opaque when hooks exist.
+
+import type { PorSupport, SuccessorSink } from '../explore/system.js';
+import type { Instr, Program } from '../ir/ir.js';
+import type { IntrinsicDef } from './intrinsics.js';
+
+/** What the SC machine exposes to the analysis. */
+export interface ScPorHost {
+  readonly program: Program;
+  readonly nprocs: number;
+  readonly agentCount: number;
+  /** State index of each process's slot 0. */
+  readonly locBase: readonly number[];
+  readonly stateWords: number;
+  /** Process-private memory is [privateBase, memEnd). */
+  readonly privateBase: number;
+  readonly memEnd: number;
+  /** State index of the cell for a `size`-byte access, -1 if invalid. */
+  cell(lo: number, hi: number, size: number): number;
+  /** Does an access hook watch any address in [start, end)? */
+  watchOverlaps(start: number, end: number): boolean;
+  /** The intrinsic run by the call instruction at (p, pc). */
+  callDef(p: number, pc: number): IntrinsicDef | null;
+  successorsOf(s: Int32Array, agent: number, sink: SuccessorSink): void;
+}
+
+// flags
+const ALL_R = 1; //  may read any memory cell
+const ALL_W = 2; //  may write any memory cell
+const PRIV_R = 4; // may read some process-private cell (tail only)
+const PRIV_W = 8; // may write some process-private cell (tail only)
+const OPAQUE = 16; // may do anything
+
+/** Footprints of one process, one entry per pc (plus one for "finished"): bitsets over dense location ids. */
+interface ProcFoot {
+  futR: Uint32Array;
+  futW: Uint32Array;
+  futF: Int32Array;
+  tailR: Uint32Array;
+  tailW: Uint32Array;
+  tailF: Int32Array;
+}
+
+const enum Vis { Local, Visible, Dynamic }
+
+function lohi(v: bigint): [number, number] {
+  return [Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n))];
+}
+
+export class ScPor implements PorSupport {
+  /** Dense id of a location by state index (-1: no static constant reference to it). Id 0 = component words. */
+  private readonly dense: Int32Array;
+  /** Words per bitset. */
+  private readonly W: number;
+  /** Dense ids of process-private cells. */
+  private readonly privMask: Uint32Array;
+  private readonly feet: ProcFoot[] = [];
+  private readonly enabled: boolean;
+
+  constructor(private readonly h: ScPorHost) {
+    const { program } = h;
+    this.enabled = h.agentCount === h.nprocs;
+    this.dense = new Int32Array(h.stateWords).fill(-1);
+    let ids = 1;
+    const privIdx: number[] = [];
+    const note = (c: number, addr: number): void => {
+      if (c < 0 || this.dense[c] >= 0) return;
+      this.dense[c] = ids++;
+      if (addr >= h.privateBase && addr < h.memEnd) privIdx.push(this.dense[c]);
+    };
+    const noteAccess = (lo: number, hi: number, size: number): void => {
+      const c = h.cell(lo, hi, size);
+      if (c < 0) return;
+      note(c, lo);
+      if (size === 8) note(c + 1, lo + 4);
+    };
+    program.procs.forEach((pr, p) => {
+      pr.code.forEach((ins, pc) => {
+        if ((ins.op === 'load' || ins.op === 'store' || ins.op === 'rmw') && ins.addr.k === 'const') {
+          const [lo, hi] = lohi(ins.addr.value);
+          noteAccess(lo, hi, ins.size);
+        } else if (ins.op === 'call' && h.callDef(p, pc)?.footprint === 'args') {
+          for (const a of ins.args) if (a.k === 'const') noteAccess(...lohi(a.value), 8);
+        }
+      });
+    });
+    const W = (this.W = (ids + 31) >>> 5);
+    this.privMask = new Uint32Array(W);
+    for (const id of privIdx) this.privMask[id >>> 5] |= 1 << (id & 31);
+    if (this.enabled) program.procs.forEach((_, p) => this.feet.push(this.analyse(p)));
+  }
+
+  private vis(p: number, pc: number, ins: Instr): Vis {
+    switch (ins.op) {
+      case 'load':
+      case 'store':
+      case 'rmw': {
+        if (ins.addr.k === 'slot') return Vis.Dynamic;
+        const a = Number(ins.addr.value);
+        return a >= this.h.privateBase && a < this.h.memEnd ? Vis.Local : Vis.Visible;
+      }
+      case 'call':
+        return this.h.callDef(p, pc)?.visible ? Vis.Visible : Vis.Local;
+      default:
+        return Vis.Local;
+    }
+  }
+
+  /** Own footprint of instruction (p, pc) into (R, W) at word offset `o`; returns flags. */
+  private own(p: number, pc: number, ins: Instr, inTail: boolean, R: Uint32Array, Wb: Uint32Array, o: number): number {
+    const h = this.h;
+    const set = (bits: Uint32Array, c: number): void => {
+      const id = this.dense[c];
+      bits[o + (id >>> 5)] |= 1 << (id & 31);
+    };
+    switch (ins.op) {
+      case 'load':
+      case 'store':
+      case 'rmw': {
+        const write = ins.op !== 'load';
+        if (ins.addr.k === 'slot') {
+          if (inTail) {
+            if (h.watchOverlaps(h.privateBase, h.memEnd)) return OPAQUE;
+            return write ? PRIV_W : PRIV_R;
+          }
+          if (h.watchOverlaps(0, 0x80000000)) return OPAQUE;
+          return write ? ALL_W : ALL_R;
+        }
+        const [lo, hi] = lohi(ins.addr.value);
+        const c = h.cell(lo, hi, ins.size);
+        if (c < 0) return 0; // faults: raises a check and halts the process, touches no location
+        if (hi === 0 && h.watchOverlaps(lo, lo + ins.size)) return OPAQUE;
+        const bits = write ? Wb : R;
+        set(bits, c);
+        if (ins.size === 8) set(bits, c + 1);
+        return 0;
+      }
+      case 'call': {
+        const fp = h.callDef(p, pc)?.footprint;
+        if (fp === undefined) return OPAQUE;
+        if (fp === 'none') return 0;
+        Wb[o] |= 1; // component words: dense id 0
+        if (fp === 'component') return 0;
+        let f = 0;
+        for (const a of ins.args) {
+          if (a.k === 'slot') f |= ALL_W;
+          else {
+            const [lo, hi] = lohi(a.value);
+            const c = h.cell(lo, hi, 8);
+            if (c >= 0) {
+              set(Wb, c);
+              set(Wb, c + 1);
+            }
+          }
+        }
+        return f;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  private analyse(p: number): ProcFoot {
+    const code = this.h.program.procs[p].code;
+    const n = code.length;
+    const W = this.W;
+    const foot: ProcFoot = {
+      futR: new Uint32Array((n + 1) * W),
+      futW: new Uint32Array((n + 1) * W),
+      futF: new Int32Array(n + 1),
+      tailR: new Uint32Array((n + 1) * W),
+      tailW: new Uint32Array((n + 1) * W),
+      tailF: new Int32Array(n + 1),
+    };
+    const succ = (pc: number, ins: Instr): number[] =>
+      ins.op === 'jmp' ? [ins.target] : ins.op === 'br' ? [pc + 1, ins.target] : [pc + 1];
+    const vis = code.map((ins, pc) => this.vis(p, pc, ins));
+    // Own footprints (future view and tail view).
+    const ownR = new Uint32Array(n * W), ownW = new Uint32Array(n * W), ownF = new Int32Array(n);
+    const tOwnR = new Uint32Array(n * W), tOwnW = new Uint32Array(n * W), tOwnF = new Int32Array(n);
+    code.forEach((ins, pc) => {
+      ownF[pc] = this.own(p, pc, ins, false, ownR, ownW, pc * W);
+      if (vis[pc] !== Vis.Visible) tOwnF[pc] = this.own(p, pc, ins, true, tOwnR, tOwnW, pc * W);
+    });
+    // Backward fixpoints: fut(pc) = own(pc) ∪ fut(succ); tail(pc) = Visible ? ∅ : ownTail(pc) ∪ tail(succ).
+    const fix = (R: Uint32Array, Wb: Uint32Array, F: Int32Array, oR: Uint32Array, oW: Uint32Array, oF: Int32Array, tail: boolean): void => {
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (let pc = n - 1; pc >= 0; pc--) {
+          if (tail && vis[pc] === Vis.Visible) continue;
+          const o = pc * W;
+          let f = F[pc] | oF[pc];
+          const before = F[pc];
+          let bitsChanged = false;
+          for (let k = 0; k < W; k++) {
+            let r = R[o + k] | oR[o + k], w = Wb[o + k] | oW[o + k];
+            for (const t of succ(pc, code[pc])) {
+              if (t > n || t < 0) continue;
+              r |= R[t * W + k];
+              w |= Wb[t * W + k];
+            }
+            if (r !== R[o + k] || w !== Wb[o + k]) {
+              R[o + k] = r;
+              Wb[o + k] = w;
+              bitsChanged = true;
+            }
+          }
+          for (const t of succ(pc, code[pc])) if (t >= 0 && t <= n) f |= F[t];
+          if (f !== before || bitsChanged) {
+            F[pc] = f;
+            changed = true;
+          }
+        }
+      }
+    };
+    fix(foot.futR, foot.futW, foot.futF, ownR, ownW, ownF, false);
+    fix(foot.tailR, foot.tailW, foot.tailF, tOwnR, tOwnW, tOwnF, true);
+    return foot;
+  }
+
+  candidates(s: Int32Array, out: Int32Array): number {
+    if (!this.enabled) return 0;
+    const h = this.h;
+    let k = 0;
+    for (let p = 0; p < h.nprocs; p++) if (this.persistent(s, p)) out[k++] = p;
+    return k;
+  }
+
+  successorsOf(s: Int32Array, agent: number, sink: SuccessorSink): void {
+    this.h.successorsOf(s, agent, sink);
+  }
+
+  /** C1 for {p's next step} in s (see the file comment). */
+  private persistent(s: Int32Array, p: number): boolean {
+    const h = this.h;
+    const pc = s[p];
+    if (pc < 0) return false;
+    const ins = h.program.procs[p].code[pc];
+    if (ins.op !== 'load' && ins.op !== 'store' && ins.op !== 'rmw') return false;
+    let lo: number, hi: number;
+    if (ins.addr.k === 'const') [lo, hi] = lohi(ins.addr.value);
+    else {
+      const i = h.locBase[p] + 2 * ins.addr.slot;
+      lo = s[i];
+      hi = s[i + 1];
+    }
+    const c = h.cell(lo, hi, ins.size);
+    if (c < 0 || h.watchOverlaps(lo, lo + ins.size)) return false;
+    const write = ins.op !== 'load';
+    const feet = this.feet;
+    const me = feet[p];
+    const W = this.W;
+    const to = (pc + 1) * W;
+    const tf = me.tailF[pc + 1];
+    if (tf & OPAQUE) return false;
+    const d0 = this.dense[c];
+    const d1 = ins.size === 8 ? this.dense[c + 1] : -1;
+    let tR = 0, tW = 0;
+    for (let j = 0; j < W; j++) {
+      tR |= me.tailR[to + j];
+      tW |= me.tailW[to + j];
+    }
+    for (let q = 0; q < h.nprocs; q++) {
+      if (q === p) continue;
+      const qpc = s[q];
+      if (qpc < 0) continue;
+      const g = feet[q];
+      const gf = g.futF[qpc];
+      if (gf & OPAQUE) return false;
+      const go = qpc * W;
+      // the accessed cell(s)
+      if (write ? gf & (ALL_R | ALL_W) : gf & ALL_W) return false;
+      if (d0 >= 0 && this.hit(g, go, d0, write)) return false;
+      if (d1 >= 0 && this.hit(g, go, d1, write)) return false;
+      // the tail's known locations
+      if (tW !== 0 && gf & (ALL_R | ALL_W)) return false;
+      if (tR !== 0 && gf & ALL_W) return false;
+      let priv = 0;
+      for (let j = 0; j < W; j++) {
+        const gr = g.futR[go + j], gw = g.futW[go + j];
+        if ((me.tailW[to + j] & (gr | gw)) !== 0 || (me.tailR[to + j] & gw) !== 0) return false;
+        priv |= ((tf & PRIV_W ? gr | gw : gw) & this.privMask[j]);
+      }
+      // the tail's accesses through pointer registers to private cells
+      if (tf & PRIV_W && (gf & (ALL_R | ALL_W | PRIV_R | PRIV_W) || priv !== 0)) return false;
+      if (tf & PRIV_R && (gf & (ALL_W | PRIV_W) || priv !== 0)) return false;
+    }
+    return true;
+  }
+
+  /** Does q's future (bitsets at go) conflict with an access to dense id `id`? */
+  private hit(g: ProcFoot, go: number, id: number, write: boolean): boolean {
+    const w = go + (id >>> 5), b = 1 << (id & 31);
+    return ((write ? g.futR[w] | g.futW[w] : g.futW[w]) & b) !== 0;
+  }
+}
