@@ -2,17 +2,17 @@
 // Checking", ch. 10) with the BFS-safe cycle proviso. No sleep sets (see the end of this comment).
 //
 // In a state s the explorer normally expands every enabled step. With reduction it may instead expand
-// only ample(s) = all steps of ONE agent a, when
-//   C0  ample(s) is non-empty                 — a is enabled (the system promises it; we also check that
-//                                               a emitted at least one successor);
+// only ample(s) = all steps of a set A of agents (often one), when
+//   C0  ample(s) is non-empty                 — the agents are enabled (the system promises it; we also
+//                                               check that some successor was emitted);
 //   C1  ample(s) is persistent                — decided by the system (PorSupport.candidates): on every
-//                                               path from s on which a does not move, no step of another
-//                                               agent is dependent on a's steps. For the SC machine this
-//                                               is a static "future footprint" argument (machine/sc-por.ts);
+//                                               path from s on which no agent of the set moves, no step
+//                                               is dependent on theirs. For the SC machine this is a
+//                                               static "future footprint" argument (machine/sc-por.ts);
 //   C2  invisibility                          — no successor in ample(s) changes the violation word (the
 //                                               only state proposition we check outside final states).
-//                                               Per-state test, sound because a's step is deterministic
-//                                               given what it reads, and by C1 nothing it reads can change
+//                                               Per-state test, sound because a step's outcome is fixed
+//                                               by what it reads, and by C1 nothing it reads can change
 //                                               before it runs, so it raises nothing wherever it is
 //                                               commuted to either;
 //   C3  cycle proviso (BFS form)              — no successor in ample(s) is already in the visited set
@@ -56,6 +56,7 @@ export class Reducer implements SuccessorSink {
   private readonly cands: Int32Array;
   private buf: Int32Array[] = [];
   private choices: number[] = [];
+  private agents: number[] = [];
   private n = 0;
   private base = 0;
   private bad = false;
@@ -64,7 +65,7 @@ export class Reducer implements SuccessorSink {
     private readonly system: TransitionSystem,
     private readonly por: PorSupport,
   ) {
-    this.cands = new Int32Array(system.agentCount);
+    this.cands = new Int32Array(system.agentCount * (system.agentCount + 1));
   }
 
   /**
@@ -75,17 +76,18 @@ export class Reducer implements SuccessorSink {
     const k = this.por.candidates(s, this.cands);
     if (k === 0) return false;
     const system = this.system;
+    const cands = this.cands;
     this.base = system.violations(s);
-    for (let i = 0; i < k; i++) {
-      const a = this.cands[i];
+    for (let i = 0; i < k; i += cands[i] + 1) {
+      const g = cands[i];
       this.n = 0;
       this.bad = false;
-      this.por.successorsOf(s, a, this);
+      for (let j = 1; j <= g && !this.bad; j++) this.por.successorsOf(s, cands[i + j], this);
       if (this.n === 0 || this.bad) continue; // C0 / C2
       let seen = false;
       for (let j = 0; j < this.n && !seen; j++) seen = host.visited(this.buf[j]); // C3
       if (seen) continue;
-      for (let j = 0; j < this.n; j++) host.emit(a, this.choices[j], this.buf[j]);
+      for (let j = 0; j < this.n; j++) host.emit(this.agents[j], this.choices[j], this.buf[j]);
       this.reduced++;
       return true;
     }
@@ -93,7 +95,7 @@ export class Reducer implements SuccessorSink {
   }
 
   /** SuccessorSink for successorsOf: buffer copies, note visibility (C2). */
-  emit(_agent: number, choice: number, next: Int32Array): void {
+  emit(agent: number, choice: number, next: Int32Array): void {
     if (this.system.violations(next) !== this.base) this.bad = true;
     if (this.bad) return;
     let b = this.buf[this.n];
@@ -103,6 +105,7 @@ export class Reducer implements SuccessorSink {
     }
     b.set(next);
     this.choices[this.n] = choice;
+    this.agents[this.n] = agent;
     this.n++;
   }
 }

@@ -59,13 +59,15 @@ export interface TransitionSystem {
  */
 export interface PorSupport {
   /**
-   * Write into `out` the agents whose steps in `s` each form a persistent set on their own, in order of
-   * preference, and return how many. An agent `a` may be listed only if
-   *   - it is enabled in `s`, and
-   *   - on every path from `s` (in the full state graph) on which `a` does not move, no step of another
-   *     agent is dependent on `a`'s step(s) from `s` (it neither touches what they touch with a write on
-   *     either side, nor changes another's enabledness, nor is changed by it).
-   * Return 0 when unsure: that only costs reduction.
+   * Candidate ample sets of `s`, in order of preference, written into `out` (length agentCount *
+   * (agentCount + 1)) as groups `[n, a1, ..., an]`; returns the number of words written. A group of
+   * agents A may be given only if
+   *   - every agent of A is enabled in `s`, and
+   *   - the steps of A in `s` form a persistent set: on every path from `s` (in the full state graph) on
+   *     which no agent of A moves, no step is dependent on a step of A from `s` (neither writes what the
+   *     other touches, nor changes the other's enabledness or outcome).
+   * A group of every enabled agent is useless (that is full expansion). Return 0 when unsure: that only
+   * costs reduction.
    */
   candidates(s: Int32Array, out: Int32Array): number;
   /** Emit the successors of `s` produced by `agent` alone, exactly as successors() would. */

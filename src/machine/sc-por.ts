@@ -45,6 +45,8 @@ export interface ScPorHost {
   watchOverlaps(start: number, end: number): boolean;
   /** The intrinsic run by the call instruction at (p, pc). */
   callDef(p: number, pc: number): IntrinsicDef | null;
+  /** Is process p (not finished) enabled in s? */
+  procEnabled(s: Int32Array, p: number): boolean;
   successorsOf(s: Int32Array, agent: number, sink: SuccessorSink): void;
 }
 
@@ -54,6 +56,8 @@ const ALL_W = 2; //  may write any memory cell
 const PRIV_R = 4; // may read some process-private cell (tail only)
 const PRIV_W = 8; // may write some process-private cell (tail only)
 const OPAQUE = 16; // may do anything
+const ANON_R = 32; // reads a cell no instruction names by a constant address (step footprints only)
+const ANON_W = 64; // writes such a cell
 
 /** Footprints of one process, one entry per pc (plus one for "finished"): bitsets over dense location ids. */
 interface ProcFoot {
@@ -80,6 +84,16 @@ export class ScPor implements PorSupport {
   private readonly privMask: Uint32Array;
   private readonly feet: ProcFoot[] = [];
   private readonly enabled: boolean;
+  // per-state scratch, indexed by process
+  private readonly en: Uint8Array;
+  private readonly known: Uint8Array;
+  private readonly set: Uint8Array;
+  private readonly members: Int32Array;
+  private readonly sizes: Int32Array;
+  private readonly groups: Int32Array;
+  private readonly fR: Uint32Array;
+  private readonly fW: Uint32Array;
+  private readonly fF: Int32Array;
 
   constructor(private readonly h: ScPorHost) {
     const { program } = h;
@@ -112,6 +126,16 @@ export class ScPor implements PorSupport {
     this.privMask = new Uint32Array(W);
     for (const id of privIdx) this.privMask[id >>> 5] |= 1 << (id & 31);
     if (this.enabled) program.procs.forEach((_, p) => this.feet.push(this.analyse(p)));
+    const P = h.nprocs;
+    this.en = new Uint8Array(P);
+    this.known = new Uint8Array(P);
+    this.set = new Uint8Array(P);
+    this.members = new Int32Array(P);
+    this.sizes = new Int32Array(P);
+    this.groups = new Int32Array(P * P);
+    this.fR = new Uint32Array(P * W);
+    this.fW = new Uint32Array(P * W);
+    this.fF = new Int32Array(P);
   }
 
   private vis(p: number, pc: number, ins: Instr): Vis {
@@ -245,8 +269,37 @@ export class ScPor implements PorSupport {
   candidates(s: Int32Array, out: Int32Array): number {
     if (!this.enabled) return 0;
     const h = this.h;
+    const P = h.nprocs;
+    // Enabled processes and their step footprints.
+    let enabledCount = 0;
+    for (let p = 0; p < P; p++) {
+      this.en[p] = s[p] >= 0 && h.procEnabled(s, p) ? 1 : 0;
+      enabledCount += this.en[p];
+      this.known[p] = this.en[p] === 1 && this.stepFoot(s, p) ? 1 : 0;
+    }
+    // For each seed, the smallest closed set containing it (stubborn-set closure); keep the distinct
+    // ones smaller than "every enabled process", smallest first.
+    const sizes = this.sizes, groups = this.groups;
+    for (let p = 0; p < P; p++) {
+      sizes[p] = this.known[p] === 0 ? 0 : this.closure(s, p);
+      if (sizes[p] >= enabledCount) sizes[p] = 0;
+      for (let j = 0; j < sizes[p]; j++) groups[p * P + j] = this.members[j];
+    }
     let k = 0;
-    for (let p = 0; p < h.nprocs; p++) if (this.persistent(s, p)) out[k++] = p;
+    for (let size = 1; size < enabledCount; size++) {
+      for (let p = 0; p < P; p++) {
+        if (sizes[p] !== size) continue;
+        let dup = false;
+        for (let i = 0; i < k && !dup; i += out[i] + 1) {
+          if (out[i] !== size) continue;
+          dup = true;
+          for (let j = 0; j < size; j++) if (out[i + 1 + j] !== groups[p * P + j]) dup = false;
+        }
+        if (dup) continue;
+        out[k++] = size;
+        for (let j = 0; j < size; j++) out[k++] = groups[p * P + j];
+      }
+    }
     return k;
   }
 
@@ -254,67 +307,117 @@ export class ScPor implements PorSupport {
     this.h.successorsOf(s, agent, sink);
   }
 
-  /** C1 for {p's next step} in s (see the file comment). */
-  private persistent(s: Int32Array, p: number): boolean {
-    const h = this.h;
-    const pc = s[p];
-    if (pc < 0) return false;
-    const ins = h.program.procs[p].code[pc];
-    if (ins.op !== 'load' && ins.op !== 'store' && ins.op !== 'rmw') return false;
-    let lo: number, hi: number;
-    if (ins.addr.k === 'const') [lo, hi] = lohi(ins.addr.value);
-    else {
-      const i = h.locBase[p] + 2 * ins.addr.slot;
-      lo = s[i];
-      hi = s[i + 1];
-    }
-    const c = h.cell(lo, hi, ins.size);
-    if (c < 0 || h.watchOverlaps(lo, lo + ins.size)) return false;
-    const write = ins.op !== 'load';
-    const feet = this.feet;
-    const me = feet[p];
-    const W = this.W;
-    const to = (pc + 1) * W;
-    const tf = me.tailF[pc + 1];
-    if (tf & OPAQUE) return false;
-    const d0 = this.dense[c];
-    const d1 = ins.size === 8 ? this.dense[c + 1] : -1;
-    let tR = 0, tW = 0;
-    for (let j = 0; j < W; j++) {
-      tR |= me.tailR[to + j];
-      tW |= me.tailW[to + j];
-    }
-    for (let q = 0; q < h.nprocs; q++) {
-      if (q === p) continue;
-      const qpc = s[q];
-      if (qpc < 0) continue;
-      const g = feet[q];
-      const gf = g.futF[qpc];
-      if (gf & OPAQUE) return false;
-      const go = qpc * W;
-      // the accessed cell(s)
-      if (write ? gf & (ALL_R | ALL_W) : gf & ALL_W) return false;
-      if (d0 >= 0 && this.hit(g, go, d0, write)) return false;
-      if (d1 >= 0 && this.hit(g, go, d1, write)) return false;
-      // the tail's known locations
-      if (tW !== 0 && gf & (ALL_R | ALL_W)) return false;
-      if (tR !== 0 && gf & ALL_W) return false;
-      let priv = 0;
-      for (let j = 0; j < W; j++) {
-        const gr = g.futR[go + j], gw = g.futW[go + j];
-        if ((me.tailW[to + j] & (gr | gw)) !== 0 || (me.tailR[to + j] & gw) !== 0) return false;
-        priv |= ((tf & PRIV_W ? gr | gw : gw) & this.privMask[j]);
+  /**
+   * Close {seed} under "some process outside can (in its static future) do a step dependent on the
+   * current step of a member": such a process joins if it is enabled with a known step footprint, else
+   * the seed fails. Members (sorted) in this.members; returns their number, or 0 on failure.
+   */
+  private closure(s: Int32Array, seed: number): number {
+    const P = this.h.nprocs;
+    const set = this.set;
+    set.fill(0);
+    set[seed] = 1;
+    const work = this.members; // members in order of joining; sorted at the end
+    work[0] = seed;
+    let n = 1;
+    for (let i = 0; i < n; i++) {
+      const r = work[i];
+      for (let q = 0; q < P; q++) {
+        if (set[q] !== 0 || s[q] < 0) continue;
+        if (!this.conflicts(r, q, s[q])) continue;
+        if (this.known[q] === 0) return 0;
+        set[q] = 1;
+        work[n++] = q;
       }
-      // the tail's accesses through pointer registers to private cells
-      if (tf & PRIV_W && (gf & (ALL_R | ALL_W | PRIV_R | PRIV_W) || priv !== 0)) return false;
-      if (tf & PRIV_R && (gf & (ALL_W | PRIV_W) || priv !== 0)) return false;
     }
+    let j = 0;
+    for (let q = 0; q < P; q++) if (set[q] !== 0) work[j++] = q;
+    return n;
+  }
+
+  /**
+   * Footprint of p's step from s into row p of fR/fW/fF: the accessed location(s) plus the tail. False
+   * if unknown (opaque intrinsic, invalid or watched address, opaque tail).
+   */
+  private stepFoot(s: Int32Array, p: number): boolean {
+    const h = this.h;
+    const W = this.W;
+    const pc = s[p];
+    const ins = h.program.procs[p].code[pc];
+    const me = this.feet[p];
+    const to = (pc + 1) * W;
+    let f = me.tailF[pc + 1];
+    if (f & OPAQUE) return false;
+    const o = p * W;
+    const fR = this.fR, fW = this.fW;
+    for (let j = 0; j < W; j++) {
+      fR[o + j] = me.tailR[to + j];
+      fW[o + j] = me.tailW[to + j];
+    }
+    const dense = this.dense;
+    const touch = (c: number, write: boolean): void => {
+      const id = dense[c];
+      if (id < 0) f |= write ? ANON_W : ANON_R;
+      else (write ? fW : fR)[o + (id >>> 5)] |= 1 << (id & 31);
+    };
+    if (ins.op === 'load' || ins.op === 'store' || ins.op === 'rmw') {
+      let lo: number, hi: number;
+      if (ins.addr.k === 'const') [lo, hi] = lohi(ins.addr.value);
+      else {
+        const i = h.locBase[p] + 2 * ins.addr.slot;
+        lo = s[i];
+        hi = s[i + 1];
+      }
+      const c = h.cell(lo, hi, ins.size);
+      if (c < 0 || h.watchOverlaps(lo, lo + ins.size)) return false;
+      const write = ins.op !== 'load';
+      touch(c, write);
+      if (ins.size === 8) touch(c + 1, write);
+    } else if (ins.op === 'call') {
+      const fp = h.callDef(p, pc)?.footprint;
+      if (fp === undefined) return false;
+      if (fp !== 'none') fW[o] |= 1; // component words: dense id 0
+      if (fp === 'args') {
+        for (const a of ins.args) {
+          let lo: number, hi: number;
+          if (a.k === 'const') [lo, hi] = lohi(a.value);
+          else {
+            const i = h.locBase[p] + 2 * a.slot;
+            lo = s[i];
+            hi = s[i + 1];
+          }
+          const c = h.cell(lo, hi, 8);
+          if (c < 0) continue;
+          touch(c, true);
+          touch(c + 1, true);
+        }
+      }
+    } else return false;
+    this.fF[p] = f;
     return true;
   }
 
-  /** Does q's future (bitsets at go) conflict with an access to dense id `id`? */
-  private hit(g: ProcFoot, go: number, id: number, write: boolean): boolean {
-    const w = go + (id >>> 5), b = 1 << (id & 31);
-    return ((write ? g.futR[w] | g.futW[w] : g.futW[w]) & b) !== 0;
+  /** Can q, from qpc on, take a step dependent on r's current step (row r of fR/fW/fF)? */
+  private conflicts(r: number, q: number, qpc: number): boolean {
+    const W = this.W;
+    const g = this.feet[q];
+    const gf = g.futF[qpc];
+    if (gf & OPAQUE) return true;
+    const f = this.fF[r];
+    const o = r * W, go = qpc * W;
+    let anyR = f & (ANON_R | PRIV_R), anyW = f & (ANON_W | PRIV_W), priv = 0;
+    for (let j = 0; j < W; j++) {
+      const fr = this.fR[o + j], fw = this.fW[o + j];
+      const gr = g.futR[go + j], gw = g.futW[go + j];
+      if ((fw & (gr | gw)) !== 0 || (fr & gw) !== 0) return true;
+      anyR |= fr;
+      anyW |= fw;
+      priv |= (f & PRIV_W ? gr | gw : gw) & this.privMask[j];
+    }
+    if (anyW !== 0 && gf & (ALL_R | ALL_W)) return true;
+    if (anyR !== 0 && gf & ALL_W) return true;
+    // accesses through pointer registers in the tail hit some private cell
+    if (f & (PRIV_R | PRIV_W) && priv !== 0) return true;
+    return false;
   }
 }

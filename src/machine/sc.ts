@@ -775,6 +775,22 @@ class Sc implements ScSystem {
     else this.agentSuccessors(s, agent - this.nprocs, sink);
   }
 
+  /** Can process p (not finished) move in s? (partial-order reduction) */
+  procEnabled(s: Int32Array, p: number): boolean {
+    const r = this.code[p][s[p]];
+    const def = r.def;
+    if (def === null || def.enabled === undefined) return true;
+    const ctx = this.ctx;
+    this.loadArgs(r, s);
+    ctx.s = s;
+    ctx.proc = p;
+    ctx.data = r.data;
+    ctx.r = r;
+    ctx.probing = true;
+    ctx.halted = false;
+    return def.enabled(ctx);
+  }
+
   private procSuccessors(s: Int32Array, p: number, sink: SuccessorSink): void {
     const scratch = this.scratch;
     const pc = s[p];
@@ -833,6 +849,7 @@ class Sc implements ScSystem {
           return false;
         },
         callDef: (p, pc) => self.code[p][pc].def,
+        procEnabled: (s, p) => self.procEnabled(s, p),
         successorsOf: (s, agent, sink) => self.successorsOf(s, agent, sink),
       });
     }
