@@ -296,6 +296,10 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
   return t;
 }
 
+/**
+ * user_read/user_write: no footprint declared (they read and write page-table memory as well as
+ * component words), so partial-order reduction treats them as dependent with everything.
+ */
 function userAccess(name: string, write: boolean): IntrinsicDef<CpuData> {
   return {
     name, arity: 1, visible: true, kind: 'mmu',
@@ -382,7 +386,7 @@ function describeIpiCall(ctx: ExecContext<CpuData>, what: string, startVp: numbe
 
 /** arm64 __flush_tlb_range (asm/tlbflush.h): DSB ISHST; TLBI ...IS per page/range; DSB ISH. */
 const flushTlbRangeBroadcast: IntrinsicDef<CpuData> = {
-  name: '__flush_tlb_range', arity: 3, visible: true, kind: 'tlbi', returns: false,
+  name: '__flush_tlb_range', arity: 3, visible: true, kind: 'tlbi', footprint: 'component', returns: false,
   exec(ctx) {
     const d = ctx.data;
     const sv = argVp(ctx, 1);
@@ -400,7 +404,7 @@ const flushTlbRangeBroadcast: IntrinsicDef<CpuData> = {
  * completes without the targets: like a broadcast.
  */
 const flushTlbRange: IntrinsicDef<CpuData> = {
-  name: 'flush_tlb_range', arity: 3, visible: true, kind: 'tlbi', returns: false,
+  name: 'flush_tlb_range', arity: 3, visible: true, kind: 'tlbi', footprint: 'component', returns: false,
   enabled: waitingDone,
   exec(ctx) {
     const d = ctx.data;
@@ -422,7 +426,7 @@ const flushTlbRange: IntrinsicDef<CpuData> = {
 
 /** tlb_remove_table_sync_one() → smp_call_function(tlb_remove_table_smp_sync, NULL, 1). */
 const smpCallFunctionWaitAll: IntrinsicDef<CpuData> = {
-  name: 'smp_call_function_wait_all', arity: 0, visible: true, kind: 'ipi', returns: false,
+  name: 'smp_call_function_wait_all', arity: 0, visible: true, kind: 'ipi', footprint: 'component', returns: false,
   enabled: waitingDone,
   exec: (ctx) => ipiCall(ctx, IPI_SYNC, 0, 0),
   describe: (ctx) => describeIpiCall(ctx, 'smp_call_function (sync)', 0, 0, false),
@@ -430,7 +434,7 @@ const smpCallFunctionWaitAll: IntrinsicDef<CpuData> = {
 
 /** arm64 local_flush_tlb_page / x86 flush_tlb_one_user: this CPU's entries covering addr. */
 const localFlushTlbPage: IntrinsicDef<CpuData> = {
-  name: 'local_flush_tlb_page', arity: 2, visible: true, kind: 'tlbi', returns: false,
+  name: 'local_flush_tlb_page', arity: 2, visible: true, kind: 'tlbi', footprint: 'component', returns: false,
   exec(ctx) {
     const vp = argVp(ctx, 1);
     tlbFlushRange(ctx.data.tlb, ctx.s, ctx.proc, vp, vp + 1);
@@ -440,7 +444,7 @@ const localFlushTlbPage: IntrinsicDef<CpuData> = {
 
 /** arm64 local_flush_tlb_contpte (asm/tlbflush.h): this CPU's entries covering addr's aligned block. */
 const localFlushTlbContpte: IntrinsicDef<CpuData> = {
-  name: 'local_flush_tlb_contpte', arity: 2, visible: true, kind: 'tlbi', returns: false,
+  name: 'local_flush_tlb_contpte', arity: 2, visible: true, kind: 'tlbi', footprint: 'component', returns: false,
   exec(ctx) {
     const n = ctx.data.contPtes;
     const vp = argVp(ctx, 1);
@@ -478,7 +482,7 @@ export function tableRcuPending(s: Int32Array, rcu: RcuData, idx: number): boole
 }
 
 const callRcuTableFreeIntrinsic: IntrinsicDef<CpuData> = {
-  name: 'call_rcu_table_free', arity: 1, visible: true, kind: 'rcu', returns: false,
+  name: 'call_rcu_table_free', arity: 1, visible: true, kind: 'rcu', footprint: 'component', returns: false,
   exec(ctx) {
     const d = ctx.data;
     const idx = d.seam === null ? -1 : d.seam.tableIndex(ctx.arg(0));
