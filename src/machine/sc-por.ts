@@ -1,31 +1,41 @@
-// Partial-order reduction support for the SC machine: which process steps are persistent on their own
+// Partial-order reduction support for the SC machine: which sets of process steps are persistent
 // (condition C1 of explore/por.ts, which adds C2 invisibility and the C3 cycle proviso).
 //
 // The scheme (soundness beats reduction ratio):
 //
-// A candidate is a process p whose next (visible) instruction is a load, store or RMW with a valid,
-// unwatched address. Such a step is deterministic and always enabled, and nobody but p can move p. Its
-// footprint is the accessed cell(s) (read for a load, written for a store/RMW) plus what the local code
-// run after it may touch until the next scheduling point (the "tail": process-private cells, component
-// words via pure intrinsics, computed statically from the IR; an access through a pointer register in
-// the tail runs locally only when it hits private memory, so it counts as "some private cell").
+// The STEP FOOTPRINT of a process p in state s is computed from s for p's next (visible) instruction:
+// a load, store or RMW with a valid, unwatched address touches that cell (read for a load, written
+// otherwise); an intrinsic call touches what its `footprint` declares (component words as one shared
+// location; 'args' adds the 8-byte objects its arguments point to, addresses taken from s); anything
+// else is unknown. Added to it is what the local code run after the step may touch up to the next
+// scheduling point (the "tail", static: process-private cells; component words via pure intrinsics; an
+// access through a pointer register in the tail runs locally only when it hits private memory, so it
+// counts as "some private cell").
 //
-// {p's step} is persistent in s when no other agent can, before p moves, take a step dependent on it.
-// We over-approximate every step another process q can ever take from s by the static FUTURE footprint
-// of q from its current pc: the union of the footprints of every IR instruction reachable from that pc
-// in q's control-flow graph (own accesses with constant addresses → those cells; an access through a
-// pointer register → "any memory cell" (read or write); an intrinsic → what its `footprint` declares,
-// with component words as one shared location; an undeclared intrinsic or an access hook (memory
-// `watch`) → opaque, dependent with everything). p's step and q's future are independent when neither
-// writes a location the other touches; p's step never touches q's registers or pc, and (by the
-// intrinsics' footprint promise) q's steps never touch p's. Then every path from s on which p does not
-// move consists of steps independent of p's step, which is the persistent-set condition.
+// The FUTURE footprint of a process q from pc over-approximates every step q can ever take from there:
+// the union of the static footprints of every IR instruction reachable from pc in q's control-flow graph
+// (constant-address accesses → those cells; access through a pointer register → "any memory cell", read
+// or written; intrinsics → their declared footprint, or opaque if undeclared; anything reaching an
+// access hook (memory `watch`) → opaque, i.e. dependent with everything).
 //
-// Hardware agents and component access hooks declare no footprints yet: a system with any agent gets no
-// candidates at all, and any access through a pointer register is opaque when hooks exist.
+// A set S of processes, all enabled with a known step footprint, is PERSISTENT in s if no process
+// q outside S has a future footprint (from q's pc in s) in conflict with the step footprint of a member
+// (a write on either side to a common location, or opaque). Proof sketch: take any path from s on
+// which no member moves. Each step on it belongs to some q outside S and lies in q's future from s, so
+// it touches nothing a member's step writes and writes nothing a member's step touches; nobody but p
+// touches p's pc and registers (part of the intrinsics' footprint promise). So it neither changes what
+// a member's step reads (its outcome and enabledness) nor is changed by it: it is independent of every
+// step of S, which is the definition of a persistent set. Members' own steps are the same transitions
+// (same pc) whenever they happen, so "no member moves" is "no step of the set is taken".
+//
+// Candidates are built by the usual stubborn-set closure: from each seed, add every outside process
+// whose future conflicts with a member's step (it must be enabled with a known footprint, else the seed
+// fails); distinct sets smaller than "all enabled processes" are offered, smallest first.
+//
+// Hardware agents declare no footprints yet: a system with any agent gets no candidates at all.
 
 import type { PorSupport, SuccessorSink } from '../explore/system.js';
-import type { Instr, Program } from '../ir/ir.js';
+import type { Instr, Opnd, Program } from '../ir/ir.js';
 import type { IntrinsicDef } from './intrinsics.js';
 
 /** What the SC machine exposes to the analysis. */
@@ -71,6 +81,23 @@ interface ProcFoot {
 
 const enum Vis { Local, Visible, Dynamic }
 
+// Step kinds of the preprocessed instructions (what stepFoot needs, without allocating).
+const K_OTHER = 0, K_READ = 1, K_WRITE = 2, K_CALL = 3;
+const FP_OPAQUE = 0, FP_NONE = 1, FP_COMPONENT = 2, FP_ARGS = 3;
+
+class Step {
+  kind = K_OTHER;
+  size = 8;
+  /** Address operand: state index of the slot's lo word, or -1 and the constant (aL, aH). */
+  aI = -1;
+  aL = 0;
+  aH = 0;
+  fp = FP_OPAQUE;
+  argI = new Int32Array(0);
+  argL = new Int32Array(0);
+  argH = new Int32Array(0);
+}
+
 function lohi(v: bigint): [number, number] {
   return [Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n))];
 }
@@ -84,6 +111,9 @@ export class ScPor implements PorSupport {
   private readonly privMask: Uint32Array;
   private readonly feet: ProcFoot[] = [];
   private readonly enabled: boolean;
+  private readonly watchAny: boolean;
+  /** Preprocessed instructions, per process and pc. */
+  private readonly steps: Step[][];
   // per-state scratch, indexed by process
   private readonly en: Uint8Array;
   private readonly known: Uint8Array;
@@ -127,6 +157,28 @@ export class ScPor implements PorSupport {
     for (const id of privIdx) this.privMask[id >>> 5] |= 1 << (id & 31);
     if (this.enabled) program.procs.forEach((_, p) => this.feet.push(this.analyse(p)));
     const P = h.nprocs;
+    this.watchAny = h.watchOverlaps(0, 0x80000000);
+    this.steps = program.procs.map((pr, p) =>
+      pr.code.map((ins, pc) => {
+        const st = new Step();
+        const opnd = (a: Opnd): [number, number, number] =>
+          a.k === 'slot' ? [h.locBase[p] + 2 * a.slot, 0, 0] : [-1, ...lohi(a.value)];
+        if (ins.op === 'load' || ins.op === 'store' || ins.op === 'rmw') {
+          st.kind = ins.op === 'load' ? K_READ : K_WRITE;
+          st.size = ins.size;
+          [st.aI, st.aL, st.aH] = opnd(ins.addr);
+        } else if (ins.op === 'call') {
+          st.kind = K_CALL;
+          const fp = h.callDef(p, pc)?.footprint;
+          st.fp = fp === 'none' ? FP_NONE : fp === 'component' ? FP_COMPONENT : fp === 'args' ? FP_ARGS : FP_OPAQUE;
+          const ops = ins.args.map(opnd);
+          st.argI = Int32Array.from(ops, (x) => x[0]);
+          st.argL = Int32Array.from(ops, (x) => x[1]);
+          st.argH = Int32Array.from(ops, (x) => x[2]);
+        }
+        return st;
+      }),
+    );
     this.en = new Uint8Array(P);
     this.known = new Uint8Array(P);
     this.set = new Uint8Array(P);
@@ -343,58 +395,50 @@ export class ScPor implements PorSupport {
     const h = this.h;
     const W = this.W;
     const pc = s[p];
-    const ins = h.program.procs[p].code[pc];
+    const ins = this.steps[p][pc];
+    if (ins.kind === K_OTHER) return false;
     const me = this.feet[p];
     const to = (pc + 1) * W;
-    let f = me.tailF[pc + 1];
-    if (f & OPAQUE) return false;
+    const tf = me.tailF[pc + 1];
+    if (tf & OPAQUE) return false;
     const o = p * W;
     const fR = this.fR, fW = this.fW;
     for (let j = 0; j < W; j++) {
       fR[o + j] = me.tailR[to + j];
       fW[o + j] = me.tailW[to + j];
     }
-    const dense = this.dense;
-    const touch = (c: number, write: boolean): void => {
-      const id = dense[c];
-      if (id < 0) f |= write ? ANON_W : ANON_R;
-      else (write ? fW : fR)[o + (id >>> 5)] |= 1 << (id & 31);
-    };
-    if (ins.op === 'load' || ins.op === 'store' || ins.op === 'rmw') {
-      let lo: number, hi: number;
-      if (ins.addr.k === 'const') [lo, hi] = lohi(ins.addr.value);
-      else {
-        const i = h.locBase[p] + 2 * ins.addr.slot;
-        lo = s[i];
-        hi = s[i + 1];
-      }
-      const c = h.cell(lo, hi, ins.size);
-      if (c < 0 || h.watchOverlaps(lo, lo + ins.size)) return false;
-      const write = ins.op !== 'load';
-      touch(c, write);
-      if (ins.size === 8) touch(c + 1, write);
-    } else if (ins.op === 'call') {
-      const fp = h.callDef(p, pc)?.footprint;
-      if (fp === undefined) return false;
-      if (fp !== 'none') fW[o] |= 1; // component words: dense id 0
-      if (fp === 'args') {
-        for (const a of ins.args) {
-          let lo: number, hi: number;
-          if (a.k === 'const') [lo, hi] = lohi(a.value);
-          else {
-            const i = h.locBase[p] + 2 * a.slot;
-            lo = s[i];
-            hi = s[i + 1];
-          }
-          const c = h.cell(lo, hi, 8);
+    this.fF[p] = tf;
+    if (ins.kind === K_CALL) {
+      if (ins.fp === FP_OPAQUE) return false;
+      if (ins.fp !== FP_NONE) fW[o] |= 1; // component words: dense id 0
+      if (ins.fp === FP_ARGS) {
+        const argI = ins.argI;
+        for (let k = 0; k < argI.length; k++) {
+          const i = argI[k];
+          const c = i >= 0 ? h.cell(s[i], s[i + 1], 8) : h.cell(ins.argL[k], ins.argH[k], 8);
           if (c < 0) continue;
-          touch(c, true);
-          touch(c + 1, true);
+          this.touch(p, c, true);
+          this.touch(p, c + 1, true);
         }
       }
-    } else return false;
-    this.fF[p] = f;
+      return true;
+    }
+    const i = ins.aI;
+    const lo = i >= 0 ? s[i] : ins.aL;
+    const hi = i >= 0 ? s[i + 1] : ins.aH;
+    const c = h.cell(lo, hi, ins.size);
+    if (c < 0 || (this.watchAny && h.watchOverlaps(lo, lo + ins.size))) return false;
+    const write = ins.kind === K_WRITE;
+    this.touch(p, c, write);
+    if (ins.size === 8) this.touch(p, c + 1, write);
     return true;
+  }
+
+  /** Add the cell at state index c to row p of the step footprints. */
+  private touch(p: number, c: number, write: boolean): void {
+    const id = this.dense[c];
+    if (id < 0) this.fF[p] |= write ? ANON_W : ANON_R;
+    else (write ? this.fW : this.fR)[p * this.W + (id >>> 5)] |= 1 << (id & 31);
   }
 
   /** Can q, from qpc on, take a step dependent on r's current step (row r of fR/fW/fF)? */
