@@ -13,6 +13,7 @@ import { lower } from '../src/ir/lower.js';
 import { createScSystem, type ScSystem } from '../src/machine/sc.js';
 import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
+import { assertSameAsFull } from './support/por-check.js';
 import { evalCond, loc } from './machine-util.js';
 import * as arm from '../src/machine/arm64/pte.js';
 import * as x86 from '../src/machine/x86/pae.js';
@@ -129,6 +130,7 @@ export function cpuRun(text: string, ptes: bigint[], locs: string[], opts: { arc
   const program = lower(test, [], { components });
   const sys = createScSystem(program);
   const result = explore(sys, { exact: true });
+  assertSameAsFull(sys, result, { exact: true });
   // The fake's data object: find it through a fresh setup is not possible; recompute indices instead.
   let pt: FakePt | undefined;
   const probe = defineComponent<FakePt>({ name: 'probe', setup: (b) => (pt = b.dataOf<FakePt>('pt')!) });

@@ -32,7 +32,9 @@
 // whose future conflicts with a member's step (it must be enabled with a known footprint, else the seed
 // fails); distinct sets smaller than "all enabled processes" are offered, smallest first.
 //
-// Hardware agents declare no footprints yet: a system with any agent gets no candidates at all.
+// Hardware agents are never members; an agent's steps may only touch what its declared `footprint`
+// says (component words at most), so with 'component' agents a set is persistent only if no member
+// touches component words; a system with any undeclared agent gets no candidates at all.
 
 import type { PorSupport, SuccessorSink } from '../explore/system.js';
 import type { Instr, Opnd, Program } from '../ir/ir.js';
@@ -55,6 +57,8 @@ export interface ScPorHost {
   watchOverlaps(start: number, end: number): boolean;
   /** The intrinsic run by the call instruction at (p, pc). */
   callDef(p: number, pc: number): IntrinsicDef | null;
+  /** Footprint declared by hardware agent k (0-based among agents). */
+  agentFootprint(k: number): 'none' | 'component' | undefined;
   /** Is process p (not finished) enabled in s? */
   procEnabled(s: Int32Array, p: number): boolean;
   successorsOf(s: Int32Array, agent: number, sink: SuccessorSink): void;
@@ -68,6 +72,7 @@ const PRIV_W = 8; // may write some process-private cell (tail only)
 const OPAQUE = 16; // may do anything
 const ANON_R = 32; // reads a cell no instruction names by a constant address (step footprints only)
 const ANON_W = 64; // writes such a cell
+const AGENT_COMP = 128; // (agents) may read/write component words
 
 /** Footprints of one process, one entry per pc (plus one for "finished"): bitsets over dense location ids. */
 interface ProcFoot {
@@ -111,6 +116,8 @@ export class ScPor implements PorSupport {
   private readonly privMask: Uint32Array;
   private readonly feet: ProcFoot[] = [];
   private readonly enabled: boolean;
+  /** What the hardware agents together may touch: 0, or AGENT_COMP (component words). */
+  private readonly agentF: number;
   private readonly watchAny: boolean;
   /** Preprocessed instructions, per process and pc. */
   private readonly steps: Step[][];
@@ -127,7 +134,15 @@ export class ScPor implements PorSupport {
 
   constructor(private readonly h: ScPorHost) {
     const { program } = h;
-    this.enabled = h.agentCount === h.nprocs;
+    // Agents: 'component' ones conflict with steps touching component words; undeclared ones with all.
+    let agentF = 0;
+    for (let k = 0; k < h.agentCount - h.nprocs; k++) {
+      const fp = h.agentFootprint(k);
+      if (fp === undefined) agentF |= OPAQUE;
+      else if (fp === 'component') agentF |= AGENT_COMP;
+    }
+    this.agentF = agentF;
+    this.enabled = (agentF & OPAQUE) === 0;
     this.dense = new Int32Array(h.stateWords).fill(-1);
     let ids = 1;
     const privIdx: number[] = [];
@@ -374,6 +389,8 @@ export class ScPor implements PorSupport {
     let n = 1;
     for (let i = 0; i < n; i++) {
       const r = work[i];
+      // Hardware agents cannot join: a member touching component words conflicts with them.
+      if (this.agentF !== 0 && ((this.fR[r * this.W] | this.fW[r * this.W]) & 1) !== 0) return 0;
       for (let q = 0; q < P; q++) {
         if (set[q] !== 0 || s[q] < 0) continue;
         if (!this.conflicts(r, q, s[q])) continue;

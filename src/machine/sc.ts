@@ -850,6 +850,7 @@ class Sc implements ScSystem {
         },
         callDef: (p, pc) => self.code[p][pc].def,
         procEnabled: (s, p) => self.procEnabled(s, p),
+        agentFootprint: (k) => self.agents[k].def.footprint,
         successorsOf: (s, agent, sink) => self.successorsOf(s, agent, sink),
       });
     }
