@@ -126,6 +126,22 @@ P2(int *z, spinlock_t *a, spinlock_t *b) { spin_lock(a); WRITE_ONCE(*z, 1); spin
 P3(int *z, spinlock_t *a, spinlock_t *b) { int r2; spin_lock(b); r2 = READ_ONCE(*z); spin_lock(a); spin_unlock(a); spin_unlock(b); }
 exists (1:r1=0)
 `,
+  // Blocked processes join ample sets: P1 waits on the lock P0 holds while P0 and P2 work on their own.
+  'lock-blocked': `C lockblocked
+{}
+P0(int *x, spinlock_t *l) { int r0; spin_lock(l); WRITE_ONCE(*x, 1); r0 = READ_ONCE(*x); WRITE_ONCE(*x, r0 + 1); spin_unlock(l); }
+P1(int *x, spinlock_t *l) { int r1; spin_lock(l); r1 = READ_ONCE(*x); WARN_ON(r1 == 1); spin_unlock(l); }
+P2(int *y) { WRITE_ONCE(*y, 1); WRITE_ONCE(*y, 2); WRITE_ONCE(*y, 3); }
+exists (1:r1=0)
+`,
+  // RCU: a grace period blocks on a reader that is busy with independent work.
+  rcu: `C rcu
+{}
+P0(int *x, int *y) { int r0; rcu_read_lock(); r0 = READ_ONCE(*x); WRITE_ONCE(*y, 1); WRITE_ONCE(*y, 2); rcu_read_unlock(); }
+P1(int *x, int *z) { WRITE_ONCE(*x, 1); synchronize_rcu(); WRITE_ONCE(*z, 1); WRITE_ONCE(*z, 2); }
+P2(int *w) { WRITE_ONCE(*w, 1); WRITE_ONCE(*w, 2); }
+exists (0:r0=1)
+`,
 };
 
 test('reduction keeps every answer on spin loops, cycles and checks', () => {

@@ -85,8 +85,8 @@ export interface IntrinsicSignature {
   /** False when the call has no value (using it in an expression is an input error). Default true. */
   returns?: boolean;
   /**
-   * For partial-order reduction (machine/sc-por.ts): what the step may read or write besides the
-   * caller's own pc and registers and the violation bits. 'none': nothing else; 'component': any of
+   * For partial-order reduction (machine/sc-por.ts): what the step (with `enabled` and `choices`) may
+   * read or write besides the caller's own pc and registers and the violation bits. 'none': nothing else; 'component': any of
    * the state words of its component (all components' words count as one shared location); 'args':
    * that, plus the memory cells of the 8-byte objects its arguments point to. Undeclared (the safe
    * default): anything, so the step is dependent with every other step. Never touching another

@@ -18,9 +18,11 @@
 // or written; intrinsics → their declared footprint, or opaque if undeclared; anything reaching an
 // access hook (memory `watch`) → opaque, i.e. dependent with everything).
 //
-// A set S of processes, all enabled with a known step footprint, is PERSISTENT in s if no process
-// q outside S has a future footprint (from q's pc in s) in conflict with the step footprint of a member
-// (a write on either side to a common location, or opaque). Proof sketch: take any path from s on
+// A set S of unfinished processes with known step footprints (some enabled; blocked ones contribute no
+// step) gives a PERSISTENT set (the enabled members' steps) in s if no process q outside S has a future
+// footprint (from q's pc in s) in conflict with the step footprint of a member (a write on either side
+// to a common location, or opaque). A blocked member stays blocked until a member moves: what its
+// enabledness reads is in its footprint, which outsiders do not write. Proof sketch: take any path from s on
 // which no member moves. Each step on it belongs to some q outside S and lies in q's future from s, so
 // it touches nothing a member's step writes and writes nothing a member's step touches; nobody but p
 // touches p's pc and registers (part of the intrinsics' footprint promise). So it neither changes what
@@ -29,8 +31,8 @@
 // (same pc) whenever they happen, so "no member moves" is "no step of the set is taken".
 //
 // Candidates are built by the usual stubborn-set closure: from each seed, add every outside process
-// whose future conflicts with a member's step (it must be enabled with a known footprint, else the seed
-// fails); distinct sets smaller than "all enabled processes" are offered, smallest first.
+// whose future conflicts with a member's step (it must have a known footprint, else the seed fails);
+// distinct sets with fewer enabled members than there are enabled processes are offered, smallest first.
 //
 // Hardware agents are never members; an agent's steps may only touch what its declared `footprint`
 // says (component words at most), so with 'component' agents a set is persistent only if no member
@@ -337,18 +339,18 @@ export class ScPor implements PorSupport {
     if (!this.enabled) return 0;
     const h = this.h;
     const P = h.nprocs;
-    // Enabled processes and their step footprints.
+    // Enabled processes, and the step footprints of unfinished ones (blocked ones too).
     let enabledCount = 0;
     for (let p = 0; p < P; p++) {
       this.en[p] = s[p] >= 0 && h.procEnabled(s, p) ? 1 : 0;
       enabledCount += this.en[p];
-      this.known[p] = this.en[p] === 1 && this.stepFoot(s, p) ? 1 : 0;
+      this.known[p] = s[p] >= 0 && this.stepFoot(s, p) ? 1 : 0;
     }
     // For each seed, the smallest closed set containing it (stubborn-set closure); keep the distinct
     // ones smaller than "every enabled process", smallest first.
     const sizes = this.sizes, groups = this.groups;
     for (let p = 0; p < P; p++) {
-      sizes[p] = this.known[p] === 0 ? 0 : this.closure(s, p);
+      sizes[p] = this.known[p] === 0 || this.en[p] === 0 ? 0 : this.closure(s, p);
       if (sizes[p] >= enabledCount) sizes[p] = 0;
       for (let j = 0; j < sizes[p]; j++) groups[p * P + j] = this.members[j];
     }
@@ -376,8 +378,11 @@ export class ScPor implements PorSupport {
 
   /**
    * Close {seed} under "some process outside can (in its static future) do a step dependent on the
-   * current step of a member": such a process joins if it is enabled with a known step footprint, else
-   * the seed fails. Members (sorted) in this.members; returns their number, or 0 on failure.
+   * current step of a member": such a process joins if its step footprint is known, else the seed
+   * fails. A blocked process may join: it contributes no step, and stays blocked on every path that
+   * avoids the set's steps, since what its enabledness reads is in its step footprint, which no
+   * outsider can write. The enabled members (sorted) end up in this.members; returns their number, or
+   * 0 on failure.
    */
   private closure(s: Int32Array, seed: number): number {
     const P = this.h.nprocs;
@@ -400,8 +405,8 @@ export class ScPor implements PorSupport {
       }
     }
     let j = 0;
-    for (let q = 0; q < P; q++) if (set[q] !== 0) work[j++] = q;
-    return n;
+    for (let q = 0; q < P; q++) if (set[q] !== 0 && this.en[q] !== 0) work[j++] = q;
+    return j;
   }
 
   /**
