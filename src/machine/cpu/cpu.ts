@@ -253,15 +253,17 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
   if (descValidCont(d.arch, s[ec], s[ec + 1])) {
     // Candidates: the valid contiguous entries of the aligned block, in order; pick the choice-th.
     t.cont = true;
+    // Entries outside the memory side's modelled window are skipped (asked through the seam, so that
+    // no invalid cell is ever touched).
     const n = d.contPtes;
-    const idx = (pteAddr >>> 3) % n;
-    const base = pteAddr - idx * 8;
+    const firstVp = vp - (vp % n);
     let k = 0;
     for (let j = 0; j < n; j++) {
-      const cj = ctx.cellAt(base + j * 8, 0, 8);
+      const aj = seam.pteEntryAddr(pmdLo, pmdHi, (firstVp + j) * PAGE);
+      const cj = aj < 0 ? -1 : ctx.cellAt(aj, 0, 8);
       if (cj < 0 || !descValidCont(d.arch, s[cj], s[cj + 1])) continue;
       if (k === choice) {
-        addr = base + j * 8;
+        addr = aj;
         c = cj;
       }
       k++;
