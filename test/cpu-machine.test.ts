@@ -152,6 +152,11 @@ describe('FEAT_HAFDBS', () => {
     const x = cpuRun(`C x86-ad\nconfig { arch = x86; }\n{ }\nP0(void) { int r0; r0 = user_write(${hex(VA0)}); }\n`, [x86Pte(PFN0)], ['0:r0'], { arch: 'x86', show: ['pte', 'written'] });
     assert.deepEqual(x.outcomes, [`0:r0=0 pte=P RW U A D pfn=${hex(PFN0)} written=1`]);
   });
+
+  test('x86-pae: the walker reads both halves atomically; a pfn above 2^20 survives the A/D update', () => {
+    const r = cpuRun(`C pae\nconfig { arch = x86-pae; }\n{ }\nP0(void) { int r0; r0 = user_read(${hex(VA0)}); }\n`, [x86Pte(0x100005)], ['0:r0'], { arch: 'x86', show: ['pte'] });
+    assert.deepEqual(r.outcomes, ['0:r0=0 pte=P RW U A pfn=0x100005']);
+  });
 });
 
 describe('RCU table free and IPI sync vs IRQs-off walkers', () => {
