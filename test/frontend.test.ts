@@ -405,7 +405,7 @@ test('malformed litmus files: exact one-line messages', () => {
     ['C', 't.litmus:1:2: expected test name, found end of input'],
     ['C t', 't.litmus:1:4: expected "config", "{" or string, found end of input'],
     ['C t "doc\n{}', 't.litmus:1:9: expected "\\"", found end of line'],
-    ['C t\n{', 't.litmus:2:2: expected "folio", "map", "}", type or location, found end of input'],
+    ['C t\n{', 't.litmus:2:2: expected "folio", "map", "dirty", "pool", "kvm", "}", type or location, found end of input'],
     ['C t\n{ int x = ; }', 't.litmus:2:11: expected value, found ";"'],
     ['C t\n{ x }', 't.litmus:2:5: expected "=", found "}"'],
     ['C t\n{ map 0x1000 -> ; }', 't.litmus:2:17: expected identifier, found ";"'],

@@ -111,14 +111,23 @@ export type InitValue =
 export type InitEntry =
   /** `int x;` `int x = 1;` `int *y = &x;` `atomic_t v = ATOMIC_INIT(1);` `x = 1;` `0:r1 = 0;` */
   | { kind: 'var'; type?: TypeName; proc?: number; name: string; value?: InitValue; pos: Pos }
-  /** Page-table extension: `folio A = 4 pages;` */
-  | { kind: 'folio'; name: string; pages: number; pos: Pos }
+  /**
+   * Page-table extension: `folio A = 4 pages;`, `folio A = 1 page @ pfn 0x100005;` (fixed placement),
+   * `folio A = 1 page, file;` (attributes: `file` = page-cache folio).
+   */
+  | { kind: 'folio'; name: string; pages: number; pfn?: bigint; attrs?: { name: string; pos: Pos }[]; pos: Pos }
   /**
    * Page-table extension:
    * `map 0x10000..0x14000 -> A, rw, young, clean, contiguous;` or `map 0x10000 -> A[2], ro;`
    * `end` is exclusive; absent for a single page. `index` is the first folio page (default 0).
    */
-  | { kind: 'map'; start: bigint; end?: bigint; folio: string; index: number; attrs: { name: string; pos: Pos }[]; pos: Pos };
+  | { kind: 'map'; start: bigint; end?: bigint; folio: string; index: number; attrs: { name: string; pos: Pos }[]; pos: Pos }
+  /** Page-table extension: `dirty at 0x10000;` — the block's HW dirty state recorded in that entry. */
+  | { kind: 'dirty'; addr: bigint; pos: Pos }
+  /** Page-table extension: `pool = F, G;` — folios `vma_alloc_folio()` hands out, in order. */
+  | { kind: 'pool'; folios: { name: string; pos: Pos }[]; pos: Pos }
+  /** Page-table extension: `kvm K on mm;` — a secondary MMU registered on the mm. */
+  | { kind: 'kvm'; name: string; mm: string; pos: Pos };
 
 // ---------------------------------------------------------------- conditions
 
