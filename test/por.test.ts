@@ -20,7 +20,8 @@ import { porLitmus } from './support/por-arb.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dirs = [join(root, '..', 'shared', 'litmus'), join(root, 'examples')];
-const MAX_STATES = 2_000_000;
+/** Per run; a file whose full search does not finish within it is counted, not compared. */
+const MAX_STATES = 500_000;
 
 function litmusFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -52,7 +53,7 @@ function both(run: (reduction: boolean) => LitmusOutcome | Promise<LitmusOutcome
 
 test('reduction keeps every answer on the litmus files', async () => {
   const rows: string[] = [];
-  let ran = 0, skipped = 0, full = 0, reduced = 0;
+  let ran = 0, skipped = 0, bounded = 0, full = 0, reduced = 0;
   for (const dir of dirs) {
     for (const f of litmusFiles(dir)) {
       let off: LitmusOutcome, on: LitmusOutcome;
@@ -61,6 +62,10 @@ test('reduction keeps every answer on the litmus files', async () => {
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         skipped++;
+        continue;
+      }
+      if (!off.completion.complete) {
+        bounded++;
         continue;
       }
       ran++;
@@ -73,7 +78,7 @@ test('reduction keeps every answer on the litmus files', async () => {
       rows.push(`${String(off.stats.states).padStart(9)} ${String(on.stats.states).padStart(9)} ${(on.stats.states / off.stats.states).toFixed(2).padStart(6)}  ${name}`);
     }
   }
-  console.log(`partial-order reduction: states without / with / ratio (${ran} files ran, ${skipped} skipped: input errors)`);
+  console.log(`partial-order reduction: states without / with / ratio (${ran} files compared, ${skipped} skipped: input errors, ${bounded} over ${MAX_STATES} states)`);
   for (const r of rows) console.log(r);
   if (ran) console.log(`${String(full).padStart(9)} ${String(reduced).padStart(9)} ${(reduced / full).toFixed(2).padStart(6)}  total`);
 });
