@@ -14,6 +14,7 @@ import { lower } from './ir/lower.js';
 import { scBackend, type MemoryModelBackend } from './machine/backend.js';
 import { loadModelLibrary } from './models/library.js';
 import { explore } from './explore/bfs.js';
+import { exploreParallel } from './explore/parallel.js';
 import type { ExploreOptions } from './explore/result.js';
 import { evaluate, type LitmusOutcome } from './report/outcome.js';
 
@@ -33,6 +34,10 @@ export interface RunOptions {
   progressIntervalMs?: number;
   /** Partial-order reduction (default true; `--no-reduction` turns it off). */
   reduction?: boolean;
+  /** Store full states instead of 64-bit fingerprints (`--exact`). */
+  exact?: boolean;
+  /** Worker threads for the search (`--workers N`, default 1: search in the calling thread). */
+  workers?: number;
 }
 
 let modelCache: readonly ModelFile[] | undefined;
@@ -55,15 +60,22 @@ export function readLitmusText(path: string): string {
 }
 
 export async function runLitmusFile(path: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
-  return runLitmusText(readLitmusText(path), path, opts);
+  const text = readLitmusText(path);
+  if ((opts.workers ?? 1) > 1) return runLitmusTextParallel(text, path, opts);
+  return runLitmusText(text, path, opts);
 }
 
-/** Run a litmus test given as text; `file` names it in error messages. */
-export function runLitmusText(text: string, file: string, opts: RunOptions = {}): LitmusOutcome {
-  const test = parseLitmus(text, file);
-  const program = lower(test, models());
-  const system = (opts.backend ?? scBackend).createSystem(program);
-  const result = explore(system, {
+/**
+ * The SC system of a litmus test given as text. Workers of the parallel explorer build their own
+ * copy through this (explore/parallel.ts SystemSpec).
+ */
+export function litmusSystemFromText(args: { text: string; file: string }): LitmusSystemOf {
+  return scBackend.createSystem(lower(parseLitmus(args.text, args.file), models()));
+}
+type LitmusSystemOf = ReturnType<MemoryModelBackend['createSystem']>;
+
+function exploreOptions(opts: RunOptions): ExploreOptions {
+  return {
     maxStates: opts.maxStates,
     maxMemoryBytes: opts.maxMemoryBytes,
     timeoutMs: opts.timeoutMs,
@@ -71,7 +83,26 @@ export function runLitmusText(text: string, file: string, opts: RunOptions = {})
     onProgress: opts.onProgress,
     progressIntervalMs: opts.progressIntervalMs,
     reduction: opts.reduction,
-  });
+    exact: opts.exact,
+  };
+}
+
+/** runLitmusText with `opts.workers` worker threads (SC backend only); same outcome as one. */
+export async function runLitmusTextParallel(text: string, file: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
+  if (opts.backend !== undefined && opts.backend !== scBackend) return runLitmusText(text, file, opts);
+  const test = parseLitmus(text, file);
+  const system = scBackend.createSystem(lower(test, models()));
+  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file } };
+  const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1 }, system);
+  return evaluate(test, system, result);
+}
+
+/** Run a litmus test given as text; `file` names it in error messages. */
+export function runLitmusText(text: string, file: string, opts: RunOptions = {}): LitmusOutcome {
+  const test = parseLitmus(text, file);
+  const program = lower(test, models());
+  const system = (opts.backend ?? scBackend).createSystem(program);
+  const result = explore(system, exploreOptions(opts));
   return evaluate(test, system, result);
 }
 

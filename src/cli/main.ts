@@ -1,6 +1,7 @@
 // The `ptelab` command.
 //
 //   ptelab run FILE|DIR [--json] [--max-states N] [--max-memory SIZE] [--timeout SEC] [--no-reduction]
+//                       [--exact] [--workers N] [--stats]
 //
 // Exit codes (frontend/diagnostics.ts): 0 the search completed, 2 bad input (file or option),
 // 3 incomplete (a bound was hit, or Ctrl-C), 1 internal error. User errors are one line on stderr,
@@ -25,6 +26,9 @@ interface RunFlags {
   timeout?: number;
   /** commander's `--no-reduction` sets this to false. */
   reduction?: boolean;
+  exact?: boolean;
+  workers?: number;
+  stats?: boolean;
 }
 
 /** A usage error found by ptelab itself (not by commander): one line, exit 2. */
@@ -114,6 +118,22 @@ function runInWorker(files: string[], opts: WorkerJob['opts'], onReply: (r: Repl
   });
 }
 
+/**
+ * Search statistics for stderr (stdout keeps herd7's layout): states, transitions, table memory and,
+ * in fingerprint mode, the TLC-style estimate of the probability that a fingerprint collision made
+ * the search skip a state.
+ */
+function statsLine(o: LitmusOutcome): string {
+  const st = o.stats;
+  const parts = [`${st.states} states`, `${st.transitions} transitions`, `${st.seconds.toFixed(2)} s`];
+  if (st.bytesPerState !== undefined) parts.push(`${st.bytesPerState.toFixed(1)} B/state`);
+  if (st.exact) parts.push('exact state storage (no fingerprint collisions)');
+  else if (st.fingerprintCollisionProbability !== undefined) {
+    parts.push(`fingerprint collision probability ~ ${st.fingerprintCollisionProbability.toExponential(1)}`);
+  }
+  return `ptelab: ${o.name}: ${parts.join(', ')}`;
+}
+
 function internalMessage(message: string, stack?: string): string {
   const debug = process.env.PTELAB_DEBUG ? `\n${stack ?? ''}` : '';
   return `ptelab: internal error: ${oneLine(message)}${debug}`;
@@ -128,6 +148,7 @@ async function runFile(file: string, flags: RunFlags, opts: WorkerJob['opts']): 
       if (r.type === 'result') {
         const o = r.outcome;
         process.stdout.write(flags.json ? JSON.stringify(toJson(o), null, 2) + '\n' : formatHerd(o));
+        if (flags.stats && !flags.json) process.stderr.write(statsLine(o) + '\n');
         code = o.completion.complete ? EXIT_OK : EXIT_INCOMPLETE;
       } else if (r.type === 'error') {
         if (r.kind === 'input') {
@@ -217,6 +238,8 @@ async function run(path: string, flags: RunFlags): Promise<number> {
     ...(flags.maxMemory !== undefined ? { maxMemoryBytes: flags.maxMemory } : {}),
     ...(flags.timeout !== undefined ? { timeoutMs: Math.round(flags.timeout * 1000) } : {}),
     ...(flags.reduction === false ? { reduction: false } : {}),
+    ...(flags.exact ? { exact: true } : {}),
+    ...(flags.workers !== undefined && flags.workers > 1 ? { workers: flags.workers } : {}),
   };
   let isDir = false;
   try {
@@ -245,6 +268,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-memory <size>', 'stop when the resident memory exceeds SIZE, e.g. 512M, 2G', parseSize)
     .option('--timeout <sec>', 'stop after SEC seconds', parseSeconds)
     .option('--no-reduction', 'explore every interleaving (turn partial-order reduction off)')
+    .option('--exact', 'store full states instead of 64-bit fingerprints (no hash collisions, more memory)')
+    .option('--stats', 'print search statistics (states, memory, fingerprint collision probability) on stderr')
+    .option('--workers <n>', 'search with N worker threads (same verdict; implies no partial-order reduction)', parseCount)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .action(async (path: string, flags: RunFlags) => {

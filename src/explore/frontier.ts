@@ -52,6 +52,23 @@ export class Frontier {
     this.length++;
   }
 
+  /** Copy `words` words of `src` from `offset` to the back of the queue (as push). */
+  pushFrom(src: Int32Array, offset: number): void {
+    if (this.tail >= this.per) {
+      let p = this.spare;
+      if (p === null) p = new Int32Array(this.pageWords);
+      else this.spare = null;
+      this.pages.push(p);
+      this.tail = 0;
+    }
+    const page = this.pages[this.pages.length - 1]!;
+    const w = this.words;
+    const base = this.tail * w;
+    for (let i = 0; i < w; i++) page[base + i] = src[offset + i]!;
+    this.tail++;
+    this.length++;
+  }
+
   /** Copy the front state into `out` and remove it. Requires length > 0. */
   shift(out: Int32Array): void {
     const page = this.pages[0]!;
@@ -71,4 +88,9 @@ export class Frontier {
   bytes(): number {
     return (this.pages.length + (this.spare ? 1 : 0)) * this.pageWords * 4;
   }
+}
+
+/** Copy `words` Int32 words from `src` at `offset` into `dst` at `at` (no allocation). */
+export function copyWords(dst: Int32Array, at: number, src: Int32Array, offset: number, words: number): void {
+  for (let i = 0; i < words; i++) dst[at + i] = src[offset + i]!;
 }

@@ -1,0 +1,154 @@
+// Exploration at scale: the compact fingerprint table (<= 16 bytes per state), the parallel
+// explorer (same results as one worker), and bounds ending a search with verdict `incomplete`.
+// No timings are asserted.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { explore } from '../src/explore/bfs.js';
+import { FingerprintTable } from '../src/explore/fptable.js';
+import { exploreParallel, type SystemSpec } from '../src/explore/parallel.js';
+import type { ExploreResult } from '../src/explore/result.js';
+import { replay } from '../src/explore/trace.js';
+import { NO_PARENT, packLabel } from '../src/explore/tree.js';
+import { litmusSystemFromText, runLitmusText } from '../src/runner.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const runnerUrl = new URL('../src/runner.js', import.meta.url).href;
+
+function spec(text: string): SystemSpec {
+  return { module: runnerUrl, export: 'litmusSystemFromText', args: { text, file: 'test.litmus' } };
+}
+
+/** N processes, each incrementing its own (or one shared) variable K times. */
+function counters(n: number, k: number, shared: boolean): string {
+  let s = `C counters\n{}\n`;
+  for (let p = 0; p < n; p++) {
+    const v = shared ? 'x' : `x${p}`;
+    s += `P${p}(int *${v}) { int i; int r; for (i = 0; i < ${k}; i++) { r = READ_ONCE(*${v}); WRITE_ONCE(*${v}, r + 1); } }\n`;
+  }
+  return s + `exists (${shared ? 'x' : 'x0'}=1)\n`;
+}
+
+/** A BUG_ON and a WARN_ON reachable after a few steps, then long loops (a large state space). */
+const EARLY_BUG_LONG_LOOP = `C early-bug-long-loop
+{}
+P0(int *x, int *y) { int r0; int i; r0 = READ_ONCE(*x); BUG_ON(r0 == 1); for (i = 0; i < 60; i++) WRITE_ONCE(*y, i); }
+P1(int *x, int *z, int *w) { int i; int r1; WRITE_ONCE(*x, 1); r1 = READ_ONCE(*w); WARN_ON(r1 == 2); for (i = 0; i < 60; i++) WRITE_ONCE(*z, i); }
+P2(int *w) { int i; for (i = 0; i < 60; i++) WRITE_ONCE(*w, i); }
+exists (x=1)
+`;
+
+function finalsKey(r: ExploreResult): string[] {
+  return r.finals.map((s) => Array.from(s).join(',')).sort();
+}
+
+function summary(r: ExploreResult): unknown {
+  return {
+    states: r.stats.states,
+    transitions: r.stats.transitions,
+    deadlocks: r.deadlocks,
+    finals: finalsKey(r),
+    violations: r.violations.map((v) => `${v.check}:${v.trace.length}`).sort(),
+    deadlockTrace: r.deadlockTrace?.length,
+    complete: r.completion.complete,
+  };
+}
+
+test('fingerprint table: at most 16 bytes per state once past the initial size', () => {
+  const t = new FingerprintTable();
+  const n = 600_000;
+  let x = 0x12345678;
+  for (let i = 0; i < n; i++) {
+    while (t.needsGrow()) t.grow();
+    x = (Math.imul(x, 1664525) + 1013904223) | 0;
+    assert.equal(t.insertFp(x, i, i === 0 ? NO_PARENT : i >>> 1, packLabel(i % 9, i % 3)), i);
+    if (i > 300_000 && i % 50_000 === 0) assert.ok(t.bytes() / t.size <= 16, `${t.bytes() / t.size} B/state at ${i}`);
+  }
+  assert.ok(t.bytes() / t.size <= 16, `${t.bytes() / t.size}`);
+  assert.equal(t.parentOf(777), 388);
+});
+
+test('a litmus search reports <= 16 bytes per state', () => {
+  const r = explore(litmusSystemFromText({ text: counters(5, 6, false), file: 't' }), { reduction: false });
+  assert.equal(r.stats.states, 13 ** 5);
+  assert.ok(r.stats.bytesPerState! <= 16, String(r.stats.bytesPerState));
+});
+
+test('parallel search: same states, finals, violations and trace lengths as one worker', async () => {
+  for (const text of [counters(3, 3, true), EARLY_BUG_LONG_LOOP.replace(/60/g, '3')]) {
+    const sys = litmusSystemFromText({ text, file: 't' });
+    const seq = explore(sys, { reduction: false });
+    const want = summary(seq);
+    for (const workers of [2, 3]) {
+      const par = await exploreParallel(spec(text), { workers, reduction: false });
+      assert.deepEqual(summary(par), want, `workers ${workers}`);
+      for (const v of par.violations) {
+        const states = replay(sys, v.trace);
+        const bit = sys.checkNames.indexOf(v.check);
+        assert.ok((sys.violations(states[states.length - 1]!) & (1 << bit)) !== 0, `${v.check} trace replays`);
+      }
+    }
+  }
+});
+
+test('parallel search with 1 worker numbers states as the sequential explorer (identical traces)', async () => {
+  const text = EARLY_BUG_LONG_LOOP.replace(/60/g, '4');
+  const seq = explore(litmusSystemFromText({ text, file: 't' }), { reduction: false });
+  const par = await exploreParallel(spec(text), { workers: 1 });
+  assert.deepEqual(
+    par.violations.map((v) => [v.check, v.trace]).sort(),
+    seq.violations.map((v) => [v.check, v.trace]).sort(),
+  );
+});
+
+for (const workers of [1, 2]) {
+  test(`max-states cuts the search (${workers} worker${workers > 1 ? 's' : ''}): incomplete, early violations kept`, async () => {
+    const r =
+      workers === 1
+        ? explore(litmusSystemFromText({ text: EARLY_BUG_LONG_LOOP, file: 't' }), { maxStates: 3000, reduction: false })
+        : await exploreParallel(spec(EARLY_BUG_LONG_LOOP), { workers, maxStates: 3000 });
+    assert.equal(r.completion.complete, false);
+    if (!r.completion.complete) assert.equal(r.completion.bound, 'max-states');
+    assert.ok(r.stats.states <= 3000);
+    assert.deepEqual(r.violations.map((v) => v.check).sort(), ['BUG_ON', 'WARN_ON']);
+  });
+}
+
+test('parallel search: timeout and memory budget end the search as incomplete', async () => {
+  const t = await exploreParallel(spec(EARLY_BUG_LONG_LOOP), { workers: 2, timeoutMs: 1 });
+  assert.equal(t.completion.complete, false);
+  if (!t.completion.complete) assert.equal(t.completion.bound, 'timeout');
+  const m = await exploreParallel(spec(EARLY_BUG_LONG_LOOP), { workers: 2, maxMemoryBytes: process.memoryUsage.rss() + 32 * 2 ** 20 });
+  assert.equal(m.completion.complete, false);
+  if (!m.completion.complete) assert.equal(m.completion.bound, 'max-memory');
+});
+
+test('CLI: --max-states hit gives exit code 3 and still lists the violations found; --workers and --exact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptelab-scale-'));
+  const file = join(dir, 'early-bug.litmus');
+  writeFileSync(file, EARLY_BUG_LONG_LOOP);
+  const bin = join(root, 'bin', 'ptelab.js');
+  for (const extra of [['--no-reduction'], ['--workers', '2'], ['--exact', '--no-reduction']]) {
+    const r = spawnSync(process.execPath, [bin, 'run', file, '--max-states', '5000', '--stats', ...extra], { encoding: 'utf8' });
+    assert.equal(r.status, 3, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, /Flag ptelab-BUG_ON/);
+    assert.match(r.stdout, /Incomplete: max-states/);
+    assert.match(r.stderr, /^ptelab: early-bug-long-loop: \d+ states, \d+ transitions, .* (fingerprint collision probability ~ |exact)/m);
+  }
+  const small = join(dir, 'small.litmus');
+  writeFileSync(small, counters(2, 2, true));
+  const a = spawnSync(process.execPath, [bin, 'run', small, '--json', '--no-reduction'], { encoding: 'utf8' });
+  const b = spawnSync(process.execPath, [bin, 'run', small, '--json', '--workers', '2'], { encoding: 'utf8' });
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(b.status, 0, b.stderr);
+  const ja = JSON.parse(a.stdout) as { states: unknown; stats: { states: number; fingerprintCollisionProbability: number } };
+  const jb = JSON.parse(b.stdout) as typeof ja;
+  assert.deepEqual(jb.states, ja.states);
+  assert.equal(jb.stats.states, ja.stats.states);
+  assert.ok(ja.stats.fingerprintCollisionProbability > 0);
+});
