@@ -1,0 +1,231 @@
+// `npm run bench`: exploration throughput and memory, one row per scenario and configuration.
+//
+// Every measurement runs in a fresh child process (`node dist/bench/run.js --case JSON`), so peak
+// RSS and JIT state are per row. Columns: states, transitions, seconds (search only), states/s,
+// peak RSS, bytes per state (visited-set memory / states), and the reduction ratio (states with
+// partial-order reduction on / off) on the rows where both were run and the "off" run completed.
+//
+// Scenarios: the kernel LKMM litmus suite (../shared/litmus: all files as one row, and the heaviest
+// file alone), synthetic state-heavy litmus tests generated here (N processes each doing K
+// read-increment-write steps on their own or on one shared variable) at several sizes with 1 and 2
+// workers, and the page-table examples (examples/*.litmus, GUP-fast at CONT_PTES 4/16/32), skipped
+// with a note while they do not lower yet. Timings are informational; nothing here fails on them.
+//
+// Options: --quick (smaller sizes), --only SUBSTRING (scenario filter).
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { InputError } from '../src/frontend/diagnostics.js';
+import { exploreParallel } from '../src/explore/parallel.js';
+import { explore } from '../src/explore/bfs.js';
+import { litmusSystemFromText } from '../src/runner.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const runnerUrl = new URL('../src/runner.js', import.meta.url).href;
+
+interface Case {
+  /** Litmus texts explored one after the other (their figures are summed). */
+  files?: string[];
+  text?: string;
+  workers: number;
+  reduction: boolean;
+  maxStates?: number;
+  timeoutMs?: number;
+}
+
+interface Measure {
+  states: number;
+  transitions: number;
+  seconds: number;
+  peakRss: number;
+  tableBytes: number;
+  complete: boolean;
+  error?: string;
+}
+
+/** Child-process side: run one case and print its figures as JSON. */
+async function runCase(c: Case): Promise<Measure> {
+  const texts = c.text !== undefined ? [c.text] : (c.files ?? []).map((f) => readFileSync(f, 'utf8'));
+  const m: Measure = { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: true };
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    const file = c.files?.[i] ?? 'synthetic.litmus';
+    const opts = { reduction: c.reduction, maxStates: c.maxStates, timeoutMs: c.timeoutMs };
+    const r =
+      c.workers > 1
+        ? await exploreParallel({ module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } }, { ...opts, workers: c.workers })
+        : explore(litmusSystemFromText({ text, file }), opts);
+    m.states += r.stats.states;
+    m.transitions += r.stats.transitions;
+    m.seconds += r.stats.seconds;
+    m.tableBytes += r.stats.tableBytes ?? 0;
+    m.peakRss = Math.max(m.peakRss, r.stats.peakRss);
+    if (!r.completion.complete) m.complete = false;
+  }
+  return m;
+}
+
+function measure(c: Case): Measure {
+  try {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--case', JSON.stringify(c)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as Measure;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    const line = (err.stderr ?? err.message).split('\n').find((l) => /error|expected/i.test(l)) ?? err.message.split('\n')[0]!;
+    return { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: false, error: line.trim().slice(0, 140) };
+  }
+}
+
+/** Every .litmus file below dir, sorted. */
+function litmusFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.litmus')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** N processes, each doing K read-increment-write steps on its own variable or on one shared x. */
+export function counters(n: number, k: number, shared: boolean): string {
+  let s = `C counters-${n}x${k}${shared ? '-shared' : ''}\n{}\n`;
+  for (let p = 0; p < n; p++) {
+    const v = shared ? 'x' : `x${p}`;
+    s += `P${p}(int *${v}) {\n  int i; int r;\n  for (i = 0; i < ${k}; i++) { r = READ_ONCE(*${v}); WRITE_ONCE(*${v}, r + 1); }\n}\n`;
+  }
+  return s + `exists (${shared ? 'x' : 'x0'}=0)\n`;
+}
+
+const rows: string[][] = [];
+const HEAD = ['scenario', 'config', 'states', 'transitions', 'seconds', 'states/s', 'peak RSS', 'B/state', 'reduction'];
+
+function mib(n: number): string {
+  return `${(n / 2 ** 20).toFixed(0)} MiB`;
+}
+
+function row(scenario: string, config: string, m: Measure, ratio = 'n/a'): void {
+  if (m.error !== undefined) {
+    rows.push([scenario, config, 'skipped', '', '', '', '', '', m.error]);
+  } else {
+    rows.push([
+      scenario,
+      config + (m.complete ? '' : ' (incomplete)'),
+      String(m.states),
+      String(m.transitions),
+      m.seconds.toFixed(2),
+      m.seconds > 0 ? String(Math.round(m.states / m.seconds)) : '-',
+      mib(m.peakRss),
+      m.states > 0 ? (m.tableBytes / m.states).toFixed(1) : '-',
+      ratio,
+    ]);
+  }
+  console.error(`  ${rows[rows.length - 1]!.filter((x) => x !== '').join('  ')}`);
+}
+
+function ratio(on: Measure, off: Measure): string {
+  if (on.error !== undefined || off.error !== undefined || !off.complete || !on.complete || off.states === 0) return 'n/a';
+  return (on.states / off.states).toFixed(3);
+}
+
+/** One scenario: reduction on and off (1 worker), then 2 workers (no reduction in parallel mode). */
+function scenario(name: string, c: Omit<Case, 'workers' | 'reduction'>, workers: number[] = [1, 2]): void {
+  console.error(name);
+  const off = measure({ ...c, workers: 1, reduction: false });
+  const on = measure({ ...c, workers: 1, reduction: true });
+  const r = ratio(on, off);
+  row(name, '1 worker, reduction on', on, r);
+  row(name, '1 worker, reduction off', off, r);
+  for (const w of workers) {
+    if (w === 1) continue;
+    const p = measure({ ...c, workers: w, reduction: false });
+    const speed = off.error === undefined && p.error === undefined && p.seconds > 0 ? `x${(off.seconds / p.seconds).toFixed(2)} vs 1` : '';
+    row(name, `${w} workers${speed ? ` (${speed})` : ''}`, p);
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--case') {
+    let m: Measure;
+    try {
+      m = await runCase(JSON.parse(args[1]!) as Case);
+    } catch (e) {
+      const error = e instanceof InputError ? e.format() : e instanceof Error ? e.message : String(e);
+      m = { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: false, error: error.split('\n')[0]!.replace(root + '/', '') };
+    }
+    process.stdout.write(JSON.stringify(m) + '\n');
+    return;
+  }
+  const quick = args.includes('--quick');
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1]! : '';
+  const want = (name: string): boolean => only === '' || name.includes(only);
+  const t0 = Date.now();
+
+  // 1. kernel LKMM litmus suite
+  const suiteDir = join(root, '..', 'shared', 'litmus');
+  if (existsSync(suiteDir) && want('LKMM')) {
+    const files = litmusFilesUnder(suiteDir);
+    scenario(`LKMM suite (${files.length} files)`, { files }, [1]);
+    // heaviest file: most states with reduction off
+    let best = '';
+    let most = -1;
+    for (const f of files) {
+      const m = measure({ files: [f], workers: 1, reduction: false });
+      if (m.error === undefined && m.states > most) {
+        most = m.states;
+        best = f;
+      }
+    }
+    if (best) scenario(`LKMM heaviest: ${relative(suiteDir, best)}`, { files: [best] });
+  } else if (want('LKMM')) rows.push(['LKMM suite', 'skipped', `${suiteDir} not found`, '', '', '', '', '', '']);
+
+  // 2. synthetic state-heavy litmus tests
+  const sizes: [number, number, boolean][] = quick
+    ? [[4, 6, false], [3, 5, true]]
+    : [[4, 8, false], [5, 6, false], [5, 8, false], [3, 6, true], [6, 6, false]];
+  for (const [n, k, shared] of sizes) {
+    const name = `synthetic ${n} procs x ${k} incs${shared ? ', shared var' : ''}`;
+    if (want(name) || want('synthetic')) scenario(name, { text: counters(n, k, shared) });
+  }
+
+  // 3. page-table scenarios (examples/*.litmus): run when they lower; GUP-fast at CONT_PTES 4/16/32
+  if (want('page-table') || want('R0')) {
+    const ex = join(root, 'examples');
+    const gup = join(ex, 'R05-torn-gather-during-unfold.litmus');
+    if (existsSync(gup)) {
+      for (const cp of [4, 16, 32]) {
+        const text = readFileSync(gup, 'utf8').replace(/cont_ptes\s*=\s*\d+/, `cont_ptes = ${cp}`);
+        const name = `page-table: GUP-fast vs unfold/refold + HW dirty, CONT_PTES=${cp}`;
+        console.error(name);
+        const m = measure({ text, workers: 1, reduction: true, timeoutMs: 120_000 });
+        row(name, '1 worker, reduction on', m);
+      }
+    }
+    for (const f of existsSync(ex) ? litmusFilesUnder(ex) : []) {
+      const name = `page-table: ${relative(ex, f)}`;
+      console.error(name);
+      row(name, '1 worker, reduction on', measure({ files: [f], workers: 1, reduction: true, timeoutMs: 60_000 }));
+    }
+  }
+
+  const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log(line(HEAD));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+  console.log(`\nbench wall time ${((Date.now() - t0) / 1000).toFixed(0)} s; node ${process.version}`);
+}
+
+void main();
