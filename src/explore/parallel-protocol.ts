@@ -21,6 +21,11 @@ export async function buildSystem(spec: SystemSpec): Promise<TransitionSystem> {
   return await (f as (a: unknown) => TransitionSystem | Promise<TransitionSystem>)(spec.args);
 }
 
+/** The worker owning fingerprint (h1, h2): the top 16 bits of h2 scaled to [0, workers). */
+export function owner(h2: number, workers: number): number {
+  return ((h2 >>> 16) * workers) >>> 16;
+}
+
 export interface WorkerInit {
   spec: SystemSpec;
   index: number;

@@ -10,7 +10,7 @@ import { ExactTable } from './exact.js';
 import { FingerprintTable } from './fptable.js';
 import { copyWords, Frontier } from './frontier.js';
 import { Hasher } from './hash.js';
-import { buildSystem, type Found, type FromWorker, type ToWorker, type WorkerInit, type WorkerStop } from './parallel-protocol.js';
+import { buildSystem, owner, type Found, type FromWorker, type ToWorker, type WorkerInit, type WorkerStop } from './parallel-protocol.js';
 import { Terminal, type SuccessorSink, type TransitionSystem } from './system.js';
 import { packLabel } from './tree.js';
 import type { VisitedSet } from './visited.js';
@@ -68,7 +68,7 @@ class Shard implements SuccessorSink {
     if (this.stop !== null) return;
     const h = this.hasher;
     h.hash(next);
-    const o = h.h2 % this.w;
+    const o = owner(h.h2, this.w);
     const label = packLabel(agent, choice);
     if (o === this.me) {
       this.insert(next, 0, h.h1, h.h2, this.curGid, label);

@@ -1,6 +1,6 @@
 // Parallel exploration (--workers N): level-synchronous BFS over N worker threads
 // (parallel-worker.ts), each owning one shard of the visited set (the states whose fingerprint
-// maps to it). The calling thread coordinates.
+// maps to it, parallel-protocol.ts owner()). The calling thread coordinates.
 //
 // Each BFS level runs in rounds. In a round every worker expands up to `roundStates` states of the
 // level from its shard, inserting the successors it owns at once and writing the others into one
@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
 import { fingerprintCollisionProbability, Hasher } from './hash.js';
-import { buildSystem, type FromWorker, type SystemSpec, type ToWorker, type WorkerInit, type WorkerStop } from './parallel-protocol.js';
+import { buildSystem, owner, type FromWorker, type SystemSpec, type ToWorker, type WorkerInit, type WorkerStop } from './parallel-protocol.js';
 import type { Bound, Completion, ExploreOptions, ExploreResult, FoundViolation, TraceStep } from './result.js';
 import type { TransitionSystem } from './system.js';
 import { labelAgent, labelChoice, NO_PARENT } from './tree.js';
@@ -163,8 +163,7 @@ class Coordinator {
       box[2] = h.h1 | 0;
       box[3] = h.h2 | 0;
       box.set(s, 4);
-      const owner = h.h2 % this.n;
-      const r = await this.peers[owner]!.ask({ type: 'merge', inboxes: [{ buf: box.buffer as SharedArrayBuffer, used: box.length }] });
+      const r = await this.peers[owner(h.h2, this.n)]!.ask({ type: 'merge', inboxes: [{ buf: box.buffer as SharedArrayBuffer, used: box.length }] });
       if (r.type === 'merged') this.size = 1;
       this.maxQueue = 1;
     }
