@@ -81,9 +81,7 @@ export function fakePt(ptes: bigint[], arch: 'arm64' | 'x86' = 'arm64'): Compone
           const a = pteAddr(va);
           return a >= win && a < win + 8 * n ? a : -1;
         },
-        checkTableAccess(s, addr) {
-          if (addr >= win && addr < win + 8 * n && s[d.freed] !== 0) s[s.length - 1] |= 1 << d.uaf;
-        },
+        isFreedTableAddr: (s, addr) => addr >= win && addr < win + 8 * n && s[d.freed] !== 0,
         onTlbiCompleted: (s) => void s[d.tlbis]++,
         markWritten: (s, pfn) => void (s[d.written] |= 1 << (pfn - PFN0)),
         tableCount: 1,
@@ -153,4 +151,78 @@ export function cpuRun(text: string, ptes: bigint[], locs: string[], opts: { arc
 
 function describe(lo: number, hi: number, arch: 'arm64' | 'x86'): string {
   return arch === 'arm64' ? arm.describePteWords(lo, hi) : x86.describePteWords(lo, hi);
+}
+
+// ---------------------------------------------------------------- over the real layout
+
+import { buildLayout, type PtLayout } from '../src/machine/pt/layout.js';
+
+/**
+ * A minimal `pt` component over the memory side's real layout (src/machine/pt/layout.ts): state words
+ * bound, the PMD window and each table window as memory, initial PMDs/PTEs written, data { layout }.
+ * No checks of the memory side (bbm, lost-dirty, ...): this exercises the CPU side's seam adapter.
+ */
+export function layoutPt(): Component<{ layout: PtLayout }> {
+  return defineComponent<{ layout: PtLayout }>({
+    name: 'pt',
+    setup(b) {
+      const layout = buildLayout(b.program.test);
+      layout.bind(b.reserve(layout.stateWords));
+      if (layout.pmdEnd > layout.pmdFirst) b.allocMemory(8 * (layout.pmdEnd - layout.pmdFirst), { at: layout.pmdBase + 8 * layout.pmdFirst, format: (o) => layout.formatAddr(layout.pmdBase + 8 * layout.pmdFirst + o) ?? `pmd+${o}` });
+      for (const t of layout.tables) b.allocMemory(t.winEnd - t.winStart, { at: t.winStart, format: (o) => layout.formatAddr(t.winStart + o) ?? `pt${t.index}+${o}` });
+      b.onInit((s) => {
+        for (const e of [...layout.initialPmds, ...layout.initialPtes]) {
+          const c = b.cellIndex(e.addr);
+          s[c] = arm.bigLo(e.value);
+          s[c + 1] = arm.bigHi(e.value);
+        }
+      });
+      return { layout };
+    },
+  });
+}
+
+export interface LayoutRun {
+  sys: ScSystem;
+  result: ExploreResult;
+  layout: PtLayout;
+  /** Final states projected on `locs`, each PTE of the layout, and the folios' written masks. */
+  outcomes: string[];
+  violated: string[];
+}
+
+export function layoutRun(text: string, locs: string[]): LayoutRun {
+  const test = parseLitmus(text, 'test.litmus');
+  const components = [...coreComponents(), layoutPt(), cpuComponentWith()];
+  const program = lower(test, [], { components });
+  const sys = createScSystem(program);
+  const result = explore(sys, { exact: true });
+  assertSameAsFull(sys, result, { exact: true });
+  let layout: PtLayout | undefined;
+  const probe = defineComponent({ name: 'probe', setup: (b) => (layout = b.dataOf<{ layout: PtLayout }>('pt')!.layout) });
+  const sys2 = createScSystem(program, { components: [...components, probe] });
+  const refs = locs.map(loc);
+  const seen = new Set<string>();
+  for (const s of result.finals) {
+    const parts = refs.map((l) => `${l.kind === 'reg' ? `${l.proc}:${l.name}` : l.name}=${sys.formatValue(l, sys.readLoc(s, l))}`);
+    for (const p of layout!.initialPtes) {
+      const c = sys2.layout.memory >= 0 ? cellOf(sys2, p.addr) : -1;
+      parts.push(`${hexa(p.va)}:${arm.describePteWords(s[c], s[c + 1]).replace(/ pfn=.*/, '')}`);
+    }
+    for (const f of layout!.folios) parts.push(`${f.name}.written=${s[f.written]}`);
+    seen.add(parts.join(' '));
+  }
+  return { sys, result, layout: layout!, outcomes: [...seen].sort(), violated: result.violations.map((v) => v.check).sort() };
+}
+
+function hexa(n: number): string {
+  return '0x' + n.toString(16);
+}
+
+/** State index of the 8-byte cell at addr (through the system's memory map). */
+function cellOf(sys: ScSystem, addr: number): number {
+  let idx = -1;
+  const probe = defineComponent({ name: 'cell', setup: (b) => void (idx = b.cellIndex(addr)) });
+  createScSystem(sys.program, { components: [...sys.program.components, probe] });
+  return idx;
 }

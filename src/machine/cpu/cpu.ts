@@ -22,7 +22,8 @@ import { describePteWords as describeX86Words } from '../x86/pae.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { ARCH_ARM64, ARCH_X86, descPfn, descValidCont, hwAccess, pmdIsTable, tlbPermits, TLB_USE, TLB_WALK } from './mmu.js';
-import type { PtSeam } from './seam.js';
+import type { PtLayout } from '../pt/layout.js';
+import { seamFromLayout, type PtSeam } from './seam.js';
 import { tlbFill, tlbFlushRange, tlbLookup, tlbRemoveAt, tlbSlot, TLB_CONT, TLB_WORDS, type TlbGeom } from './tlb.js';
 
 export const TLB_FLUSH_BROADCAST = 0;
@@ -67,6 +68,8 @@ export interface CpuData {
   seam: PtSeam | null;
   /** WARN_ON bit (smp_call_function_many with IRQs disabled). */
   warn: number;
+  /** `pt-uaf` bit: the hardware walker read a freed page table. */
+  uaf: number;
   /** Scratch for descriptor updates. */
   out: Int32Array;
   /** Result of the last translate() (see there). */
@@ -176,6 +179,12 @@ function flushAll(d: CpuData, s: Int32Array, startVp: number, endVp: number): vo
 
 // ---------------------------------------------------------------- translation
 
+/** The walker reads a table cell: pt-uaf if the table is freed (through the seam). */
+function tableAccess(ctx: ExecContext<CpuData>, seam: PtSeam, s: Int32Array, addr: number): void {
+  if (seam.checkTableAccess) seam.checkTableAccess(s, addr);
+  else if (seam.isFreedTableAddr?.(s, addr)) ctx.raise(ctx.data.uaf);
+}
+
 /**
  * One user access from CPU p to va (docs/machine.md "Translation"). With apply = true it performs the
  * access on s (the successor): descriptor RMW, TLB fill, `written`, pt-uaf; with apply = false it only
@@ -234,7 +243,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
     t.bad = `PMD entry ${hex(pmdAddr)} is not in memory`;
     return t;
   }
-  if (apply) seam.checkTableAccess(s, pmdAddr);
+  if (apply) tableAccess(ctx, seam, s, pmdAddr);
   const pmdLo = s[pc];
   const pmdHi = s[pc + 1];
   if (!pmdIsTable(d.arch, pmdLo, pmdHi)) {
@@ -247,7 +256,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
     t.bad = `the walk for ${hex(va)} reaches a PTE entry outside the modelled tables (PMD ${descText(d, pmdLo, pmdHi)})`;
     return t;
   }
-  if (apply) seam.checkTableAccess(s, pteAddr);
+  if (apply) tableAccess(ctx, seam, s, pteAddr);
   let addr = pteAddr;
   let c = ec;
   if (descValidCont(d.arch, s[ec], s[ec + 1])) {
@@ -357,14 +366,14 @@ function ipiCall(ctx: ExecContext<CpuData>, kind: number, startVp: number, endVp
     s[d.ipiKind + p] = 0;
     s[d.ipiStart + p] = 0;
     s[d.ipiEnd + p] = 0;
-    if (kind === IPI_FLUSH) d.seam?.onTlbiCompleted(s, vpToVa(startVp), vpToVa(endVp));
+    if (kind === IPI_FLUSH) d.seam?.onTlbiCompleted?.(s, vpToVa(startVp), vpToVa(endVp));
     return;
   }
   if (s[d.rcu.irq + p] > 0) ctx.raise(d.warn);
   if (kind === IPI_FLUSH) tlbFlushRange(d.tlb, s, p, startVp, endVp);
   const others = ((d.P >= 31 ? -1 : (1 << d.P) - 1) & ~(1 << p)) | 0;
   if (others === 0) {
-    if (kind === IPI_FLUSH) d.seam?.onTlbiCompleted(s, vpToVa(startVp), vpToVa(endVp));
+    if (kind === IPI_FLUSH) d.seam?.onTlbiCompleted?.(s, vpToVa(startVp), vpToVa(endVp));
     return;
   }
   s[d.ipiPhase + p] = 1;
@@ -394,7 +403,7 @@ const flushTlbRangeBroadcast: IntrinsicDef<CpuData> = {
     const sv = argVp(ctx, 1);
     const ev = argVp(ctx, 2);
     flushAll(d, ctx.s, sv, ev);
-    d.seam?.onTlbiCompleted(ctx.s, vpToVa(sv), vpToVa(ev));
+    d.seam?.onTlbiCompleted?.(ctx.s, vpToVa(sv), vpToVa(ev));
   },
   describe: (ctx) => `TLBI ${rangeText(argVp(ctx, 1), argVp(ctx, 2))} broadcast (all CPUs, DSB)`,
 };
@@ -490,6 +499,7 @@ const callRcuTableFreeIntrinsic: IntrinsicDef<CpuData> = {
     const idx = d.seam === null ? -1 : d.seam.tableIndex(ctx.arg(0));
     if (idx < 0) ctx.fail(`${ctx.formatAddr(ctx.argLo(0), ctx.argHi(0))} is not a page table`);
     if (!callRcuTableFree(ctx.s, d.rcu, idx)) ctx.raise(d.warn);
+    else d.seam!.markTablePending?.(ctx.s, idx);
   },
   describe(ctx) {
     const d = ctx.data;
@@ -591,14 +601,15 @@ const rcuAgent = {
 export const RCU_TABLE_FREE_CALLERS = new Set<string>(['call_rcu_table_free', 'tlb_table_batch_call_rcu']);
 
 /**
- * The memory side's seam. Until src/machine/pt provides one (component data with a `seam`), tests can
- * pass one with {@link cpuComponentWith}.
+ * The memory side's seam, from the data of its component `pt` (set up before this one): a ready
+ * `seam`, or its bound `layout` (src/machine/pt/layout.ts) plus an optional `onTlbiCompleted` hook for
+ * the bbm check. Tests may pass their own with {@link cpuComponentWith}.
  */
 function findSeam(b: SystemBuilder): PtSeam | null {
-  for (const name of ['pt', 'pagetable', 'memory']) {
-    const x = b.dataOf<{ seam?: PtSeam }>(name);
-    if (x?.seam) return x.seam;
-  }
+  const pt = b.dataOf<{ seam?: PtSeam; layout?: PtLayout; onTlbiCompleted?(s: Int32Array, start: number, end: number): void }>('pt');
+  if (!pt) return null;
+  if (pt.seam) return pt.seam;
+  if (pt.layout) return seamFromLayout(pt.layout, { onTlbiCompleted: pt.onTlbiCompleted?.bind(pt) });
   return null;
 }
 
@@ -631,6 +642,7 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
         ipiEnd: b.reserve(P),
         seam,
         warn: debug ? debug.warn : b.check('WARN_ON'),
+        uaf: b.check('pt-uaf'),
         out: new Int32Array(2),
         tr: { code: 0, how: 0, entry: -1, oldLo: 0, oldHi: 0, newLo: 0, newHi: 0, updated: false, cont: false, pfn: -1, candidates: 1, bad: null },
       };

@@ -9,6 +9,8 @@
 // The memory side needs from the CPU side: `callRcuTableFree(s, cpuData, tableIndex)` (cpu.ts) for
 // tlb_table_batch_call_rcu, and the TLB flush entry points if it flushes from TypeScript.
 
+import type { PtLayout } from '../pt/layout.js';
+
 export interface PtSeam {
   /** Memory address of the PMD entry (8 bytes) covering va, or -1 if there is none. */
   pmdEntryAddr(va: number): number;
@@ -17,16 +19,50 @@ export interface PtSeam {
    * that value points to no modelled table or the entry is outside the table's modelled window.
    */
   pteEntryAddr(pmdLo: number, pmdHi: number, va: number): number;
-  /** The hardware walker reads the table entry at addr (raises pt-uaf if its table is freed). */
-  checkTableAccess(s: Int32Array, addr: number): void;
-  /** A TLB invalidation covering virtual addresses [start, end) has completed on every CPU. */
-  onTlbiCompleted(s: Int32Array, start: number, end: number): void;
-  /** A user write through the MMU landed on page frame pfn. */
+  /**
+   * The hardware walker reads the table entry at addr: raise `pt-uaf` in s if its table is freed. If
+   * absent, the CPU side asks {@link isFreedTableAddr} and raises `pt-uaf` itself.
+   */
+  checkTableAccess?(s: Int32Array, addr: number): void;
+  /** Is addr a cell of a freed page table? (Used when checkTableAccess is absent.) */
+  isFreedTableAddr?(s: Int32Array, addr: number): boolean;
+  /** A TLB invalidation covering virtual addresses [start, end) has completed on every CPU (bbm). */
+  onTlbiCompleted?(s: Int32Array, start: number, end: number): void;
+  /** A user write through the MMU landed on page frame pfn (lost-dirty). */
   markWritten(s: Int32Array, pfn: number): void;
   /** Number of page tables that can be freed (table indices are 0 .. tableCount-1). */
   readonly tableCount: number;
   /** Index of the table whose pgtable_t (base address) is addr, or -1. */
   tableIndex(addr: number): number;
+  /** call_rcu_table_free: the table is now waiting for its grace period. */
+  markTablePending?(s: Int32Array, idx: number): void;
   /** Free table idx now (an RCU-deferred free whose grace period has ended). */
   freeTable(s: Int32Array, idx: number): void;
+}
+
+/**
+ * The seam over the memory side's layout (src/machine/pt/layout.ts, bound to its state words). `hooks`
+ * adds what only the memory side's component can do (the bbm check's TLBI bookkeeping).
+ */
+export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: Int32Array, start: number, end: number): void } = {}): PtSeam {
+  const folios = layout.folios;
+  return {
+    pmdEntryAddr: (va) => layout.pmdEntryAddr(va),
+    pteEntryAddr: (lo, hi, va) => layout.pteEntryAddr(lo, hi, va),
+    isFreedTableAddr: (s, addr) => layout.isFreedTableAddr(s, addr),
+    onTlbiCompleted: hooks.onTlbiCompleted,
+    markWritten(s, pfn) {
+      // FolioInfo.written: bit i of word written + (i >> 5) = page i written through the MMU. A wild
+      // pfn (no folio) records nothing.
+      const fi = layout.folioOfPfn(pfn);
+      if (fi < 0) return;
+      const f = folios[fi];
+      const i = pfn - f.pfn;
+      s[f.written + (i >>> 5)] |= 1 << (i & 31);
+    },
+    tableCount: layout.tables.length,
+    tableIndex: (addr) => layout.tableOfBase(addr),
+    markTablePending: (s, idx) => layout.markTablePending(s, idx),
+    freeTable: (s, idx) => layout.markTableFreed(s, idx),
+  };
 }
