@@ -182,6 +182,11 @@ P1(int *x) { WRITE_ONCE(*(u64 *)${hex(PMD_ADDR)}, 0); ${free} }
     assert.deepEqual(r.violated, ['pt-uaf']);
   });
 
+  test('the hardware walker reading a freed table raises pt-uaf (table freed while the PMD still points to it)', () => {
+    const r = cpuRun(`C walker-uaf\nconfig { arch = arm64; }\n{ }\nP0(void) { int r0; r0 = user_read(${hex(VA0)}); }\nP1(void) { fake_free_table(${hex(TABLE)}); }\n`, [armPte(PFN0)], ['0:r0']);
+    assert.deepEqual(r.violated, ['pt-uaf']);
+  });
+
   test('synchronize_rcu is held off by an IRQs-off CPU', () => {
     const r = cpuRun(text(`synchronize_rcu(); fake_free_table(${hex(TABLE)});`), [armPte(PFN0)], []);
     assert.deepEqual(r.violated, []);
