@@ -22,7 +22,8 @@ import { describePteWords as describeX86Words } from '../x86/pae.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { ARCH_ARM64, ARCH_X86, descPfn, descValidCont, hwAccess, pmdIsTable, tlbPermits, TLB_USE, TLB_WALK } from './mmu.js';
-import type { PtLayout } from '../pt/layout.js';
+import { parseMachineConfig, type PtLayout } from '../pt/layout.js';
+import type { LitmusFile } from '../../frontend/ast.js';
 import { seamFromLayout, type PtSeam } from './seam.js';
 import { tlbFill, tlbFlushRange, tlbLookup, tlbRemoveAt, tlbSlot, TLB_CONT, TLB_WORDS, type TlbGeom } from './tlb.js';
 
@@ -105,35 +106,13 @@ const HAFDBS: Record<CpuConfig['hafdbs'], HafdbsConfig> = {
   'ha-only': Object.freeze({ ha: true, hd: false }),
 };
 
-/** Read the CPU-side keys of a litmus `config { ... }` block (unknown keys are the memory side's). */
-export function cpuConfig(entries: readonly { key: string; value: string }[]): CpuConfig {
-  const get = (k: string): string | undefined => {
-    let v: string | undefined;
-    for (const e of entries) if (e.key === k) v = e.value;
-    return v;
-  };
-  const pick = <T extends string>(k: string, allowed: readonly T[], dflt: T): T => {
-    const v = get(k);
-    if (v === undefined) return dflt;
-    if (!(allowed as readonly string[]).includes(v)) throw new RangeError(`config ${k} = ${v}: expected one of ${allowed.join(', ')}`);
-    return v as T;
-  };
-  const arch = pick('arch', ['arm64', 'x86', 'x86-pae'] as const, 'arm64');
-  const num = (k: string, dflt: number): number => {
-    const v = get(k);
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError(`config ${k} = ${v}: expected an integer 1..64`);
-    return n;
-  };
-  return {
-    arch,
-    hafdbs: pick('hafdbs', ['on', 'off', 'ha-only'] as const, 'on'),
-    contPtes: num('cont_ptes', 4),
-    tlbFlush: pick('tlb_flush', ['broadcast', 'ipi', 'paravirt'] as const, arch === 'arm64' ? 'broadcast' : 'ipi'),
-    tlbEntries: num('tlb_entries', 2),
-    tlbEvict: pick('tlb_evict', ['off', 'on'] as const, 'off') === 'on',
-  };
+/**
+ * The CPU-side keys of a litmus `config { ... }` block, parsed and validated by the memory side's
+ * parseMachineConfig (src/machine/pt/layout.ts; InputErrors at the entry).
+ */
+export function cpuConfig(test: Pick<LitmusFile, 'file' | 'config'>): CpuConfig {
+  const m = parseMachineConfig(test);
+  return { arch: m.arch, hafdbs: m.hafdbs, contPtes: m.contPtes, tlbFlush: m.tlbFlush, tlbEntries: m.tlbEntries, tlbEvict: m.tlbEvict };
 }
 
 // ---------------------------------------------------------------- helpers
@@ -617,7 +596,7 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
   return defineComponent<CpuData>({
     name: 'cpu',
     setup(b) {
-      const cfg = cpuConfig(b.program.test.config);
+      const cfg = cpuConfig(b.program.test);
       const rcu = b.dataOf<RcuData>('rcu');
       if (!rcu) throw new Error('the cpu component needs the core rcu component first');
       const debug = b.dataOf<{ warn: number }>('debug');
