@@ -1140,7 +1140,7 @@ class Lowerer {
       const returns = sig.returns !== false;
       const dst = want && returns ? this.temp(LONG) : -1;
       const def = this.emit({ op: 'call', name, args, dst, src: this.src(e.pos) });
-      v = returns ? { o: dst >= 0 ? slotOp(dst) : konst(0n), t: LONG, def } : undefined;
+      v = returns ? { o: dst >= 0 ? slotOp(dst) : konst(0n), t: sig.retType ?? LONG, def } : undefined;
     }
     if (want && !v) this.err(e.pos, `expected a function that returns a value, found '${name}'`);
     return v;

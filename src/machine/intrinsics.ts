@@ -84,6 +84,8 @@ export interface IntrinsicSignature {
   kind: string;
   /** False when the call has no value (using it in an expression is an input error). Default true. */
   returns?: boolean;
+  /** C type of the result (default `long`); a pointer type lets callers dereference it (`*kvm_mmu_lockptr(k)`). */
+  retType?: { base: string; ptr: number };
   /**
    * For partial-order reduction (machine/sc-por.ts): what the step (with `enabled` and `choices`) may
    * read or write besides the caller's own pc and registers and the violation bits. 'none': nothing else; 'component': any of
@@ -242,6 +244,11 @@ export interface SystemBuilder {
   allocMemory(bytes: number, opts?: MemoryRegionOptions): number;
   /** Observe processes' accesses to [start, end) (see AccessHook). */
   watch(start: number, end: number, hook: AccessHook): void;
+  /**
+   * A check evaluated on final states only (every process finished): returns a mask of check bits
+   * (from `check`) that hold in `s`. Used for end-of-run properties (lost-dirty). Must not allocate.
+   */
+  finalCheck(fn: (s: Int32Array) => number): void;
   /** The data returned by an earlier component's setup (components are set up in list order). */
   dataOf<T>(componentName: string): T | undefined;
 }

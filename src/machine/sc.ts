@@ -203,6 +203,8 @@ class Sc implements ScSystem {
   private readonly watches: { start: number; end: number; hook: AccessHook; data: unknown }[] = [];
   private watchMin = 0;
   private watchMax = 0;
+  /** Components' final-state checks (SystemBuilder.finalCheck), evaluated in violations(). */
+  private readonly finalChecks: ((s: Int32Array) => number)[] = [];
 
   constructor(
     readonly program: Program,
@@ -267,6 +269,7 @@ class Sc implements ScSystem {
         watch(start: number, end: number, hook: AccessHook): void {
           self.watches.push({ start, end, hook, data: undefined });
         },
+        finalCheck: (fn) => void self.finalChecks.push(fn),
       };
       const before = this.agents.length;
       const watchesBefore = this.watches.length;
@@ -863,7 +866,12 @@ class Sc implements ScSystem {
   }
 
   violations(s: Int32Array): number {
-    return s[this.violIdx];
+    const v = s[this.violIdx];
+    if (this.finalChecks.length === 0) return v;
+    for (let p = 0; p < this.nprocs; p++) if (s[p] >= 0) return v;
+    let f = v;
+    for (const fn of this.finalChecks) f |= fn(s);
+    return f;
   }
 
   // ------------------------------------------------------------ LitmusSystem
