@@ -6,8 +6,12 @@
 //   - to be told when the walker reads a table (pt-uaf), when a broadcast/IPI TLB invalidation has
 //     completed over a range (bbm), when a user write lands on a page (lost-dirty);
 //   - which table a pgtable_t is, and to mark it freed when its RCU grace period ends.
-// The memory side needs from the CPU side: `callRcuTableFree(s, cpuData, tableIndex)` (cpu.ts) for
-// tlb_table_batch_call_rcu, and the TLB flush entry points if it flushes from TypeScript.
+// The memory side needs from the CPU side: `callRcuTableFree(s, rcuData, tableIndex)` (cpu.ts; rcuData
+// = the core rcu component's data) for tlb_table_batch_call_rcu, whose name is in
+// RCU_TABLE_FREE_CALLERS so that the `RCU` agent exists.
+//
+// The memory side's component `pt` provides a ready PtSeam as `data.seam` (src/machine/pt/pt.ts);
+// seamFromLayout builds one from a bound PtLayout alone (tests).
 
 import type { PtLayout } from '../pt/layout.js';
 
