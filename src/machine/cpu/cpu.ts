@@ -15,6 +15,18 @@
 //   ipiKind[p]       IPI_SYNC (empty function) or IPI_FLUSH (flush the range below)
 //   ipiStart/End[p]  the flush range as virtual page numbers [start, end)
 //   RCU callback slots (core.ts reserveRcuCallbacks), one per freeable page table.
+//
+// Simplifications (besides tlb.ts's):
+//   - the hardware walk (PMD read, PTE read, A/D RMW, TLB fill) is one atomic step; the software walkers
+//     (GUP-fast, the fault path) are model C with one step per access, which is where races live;
+//   - an A/D update needed by a cached entry re-walks the descriptor in memory (so no update ever lands
+//     in a descriptor already invalidated; domain.md §2.4 leaves that case unconfirmed); a fault is
+//     never cached;
+//   - every other CPU is an IPI target (no mm_cpumask, no lazy-TLB skipping), and a CPU takes all its
+//     queued IPIs in one step (kernel/smp.c drains the call_single_queue in one handler run);
+//   - `paravirt` flushes are broadcasts (a hypercall that does not involve the targets);
+//   - local flushes (local_flush_tlb_page/contpte) do not complete a bbm invalidation: only broadcast,
+//     IPI and paravirt flushes report onTlbiCompleted.
 
 import { HW_FAULT_TRANSLATION, HW_UPDATED, PAGE_SHIFT, hwResultName, type HafdbsConfig } from '../arm64/hwdef.js';
 import { describePteWords as describeArmWords } from '../arm64/pte.js';
