@@ -13,6 +13,7 @@ import { parseLitmus } from './frontend/parser.js';
 import { lower } from './ir/lower.js';
 import { scBackend, type MemoryModelBackend } from './machine/backend.js';
 import { loadModelLibrary } from './models/library.js';
+import { machineLowerOptions } from './machine/pt/machine.js';
 import { explore } from './explore/bfs.js';
 import { exploreParallel } from './explore/parallel.js';
 import type { ExploreOptions } from './explore/result.js';
@@ -38,6 +39,8 @@ export interface RunOptions {
   exact?: boolean;
   /** Worker threads for the search (`--workers N`, default 1: search in the calling thread). */
   workers?: number;
+  /** Machine checks turned off (`--no-check NAME`; names in machine/pt/machine.ts MACHINE_CHECKS). */
+  disabledChecks?: string[];
 }
 
 let modelCache: readonly ModelFile[] | undefined;
@@ -69,8 +72,9 @@ export async function runLitmusFile(path: string, opts: RunOptions = {}): Promis
  * The SC system of a litmus test given as text. Workers of the parallel explorer build their own
  * copy through this (explore/parallel.ts SystemSpec).
  */
-export function litmusSystemFromText(args: { text: string; file: string }): LitmusSystemOf {
-  return scBackend.createSystem(lower(parseLitmus(args.text, args.file), models()));
+export function litmusSystemFromText(args: { text: string; file: string; disabledChecks?: string[] }): LitmusSystemOf {
+  const test = parseLitmus(args.text, args.file);
+  return scBackend.createSystem(lower(test, models(), machineLowerOptions(test, { disabledChecks: args.disabledChecks })));
 }
 type LitmusSystemOf = ReturnType<MemoryModelBackend['createSystem']>;
 
@@ -91,8 +95,8 @@ function exploreOptions(opts: RunOptions): ExploreOptions {
 export async function runLitmusTextParallel(text: string, file: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
   if (opts.backend !== undefined && opts.backend !== scBackend) return runLitmusText(text, file, opts);
   const test = parseLitmus(text, file);
-  const system = scBackend.createSystem(lower(test, models()));
-  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file } };
+  const system = scBackend.createSystem(lower(test, models(), machineLowerOptions(test, { disabledChecks: opts.disabledChecks })));
+  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks } };
   const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1 }, system);
   return evaluate(test, system, result);
 }
@@ -100,7 +104,7 @@ export async function runLitmusTextParallel(text: string, file: string, opts: Ru
 /** Run a litmus test given as text; `file` names it in error messages. */
 export function runLitmusText(text: string, file: string, opts: RunOptions = {}): LitmusOutcome {
   const test = parseLitmus(text, file);
-  const program = lower(test, models());
+  const program = lower(test, models(), machineLowerOptions(test, { disabledChecks: opts.disabledChecks }));
   const system = (opts.backend ?? scBackend).createSystem(program);
   const result = explore(system, exploreOptions(opts));
   return evaluate(test, system, result);

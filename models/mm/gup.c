@@ -15,6 +15,13 @@
  *    (anon folios, no COW sharing); folio_set_referenced() omitted;
  *  - pages[] is replaced by returning the single struct page * (nr_pages = 1)
  *    through *pagep.
+ *
+ * Instrumentation (ptelab, not kernel; no effect on the run, they only feed checks):
+ *  - ptelab_gup_begin(addr) / ptelab_gup_end(addr, page) around gup_fast():
+ *    `gup-wrong-page` if the page returned was never mapped at addr during the call;
+ *  - ptelab_read_begin(ptep) before the lockless read and ptelab_read_acts(ptep, pte)
+ *    where GUP starts acting on the value: `garbage` if pte's non-A/D fields match
+ *    no value the entry held during the read.
  */
 
 #define FOLL_WRITE      0x01
@@ -78,7 +85,9 @@ unsigned long gup_fast_pte_range__lockless(pmd_t pmd, pmd_t *pmdp, unsigned long
 	if (!ptep)
 		return 0;
 
+	ptelab_read_begin(ptep);	/* instrumentation (garbage check) */
 	pte = ptep_get_lockless(ptep);
+	ptelab_read_acts(ptep, pte);	/* instrumentation: GUP acts on pte from here */
 
 	if (pte_protnone(pte))
 		goto pte_unmap;
@@ -130,7 +139,9 @@ unsigned long gup_fast_pte_range__ptep_get(pmd_t pmd, pmd_t *pmdp, unsigned long
 	if (!ptep)
 		return 0;
 
+	ptelab_read_begin(ptep);	/* instrumentation (garbage check) */
 	pte = ptep_get_lockless(ptep);
+	ptelab_read_acts(ptep, pte);	/* instrumentation: GUP acts on pte from here */
 
 	if (pte_protnone(pte))
 		goto pte_unmap;
@@ -184,7 +195,9 @@ unsigned long gup_fast_pte_range__norecency(pmd_t pmd, pmd_t *pmdp, unsigned lon
 	if (!ptep)
 		return 0;
 
+	ptelab_read_begin(ptep);	/* instrumentation (garbage check) */
 	pte = ptep_get_lockless_norecency(ptep);
+	ptelab_read_acts(ptep, pte);	/* instrumentation: GUP acts on pte from here */
 
 	if (pte_protnone(pte))
 		goto pte_unmap;
@@ -230,6 +243,7 @@ unsigned long gup_fast(struct mm_struct *mm, unsigned long start, unsigned int g
 	pmd_t *pmdp;
 	pmd_t pmd;
 
+	ptelab_gup_begin(start);	/* instrumentation (gup-wrong-page check) */
 	flags = local_irq_save();
 	/* gup_fast_pgd_range() → … → gup_fast_pmd_range() */
 	pmdp = pmd_off(mm, start);
@@ -237,6 +251,7 @@ unsigned long gup_fast(struct mm_struct *mm, unsigned long start, unsigned int g
 	if (pmd_present(pmd) && !pmd_trans_huge(pmd))
 		nr_pinned = gup_fast_pte_range(pmd, pmdp, start, gup_flags, pagep, ptevalp);
 	local_irq_restore(flags);
+	ptelab_gup_end(start, nr_pinned ? *pagep : NULL);	/* instrumentation */
 
 	return nr_pinned;
 }

@@ -82,6 +82,8 @@ export interface PtData {
   /** kvm handle values (as the test's `struct kvm *K` parameter sees them), per layout kvm. */
   kvmHandles: number[];
   rcu: RcuData | undefined;
+  /** State index of the memory cell at an address (SystemBuilder.cellIndex). */
+  cellOf: (addr: number) => number;
   seam: PtSeam;
   out: Int32Array;
 }
@@ -166,13 +168,20 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
     for (let p = 0; p < d.nprocs; p++) {
       const g = d.gup + p * GUP_WORDS;
       if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) continue;
+      // Kept as pte_norecency values (both checks only look at non-A/D fields), deduplicated from the
+      // read mark on, so A/D flips and ABA sequences do not fill the history.
+      norecency(d, newLo, newHi);
+      const vl = d.out[0], vh = d.out[1];
       const n = ctx.s[g + G_N];
+      let dup = false;
+      for (let i = ctx.s[g + G_MARK]; i < n && !dup; i++) dup = ctx.s[g + G_HIST + 2 * i] === vl && ctx.s[g + G_HIST + 2 * i + 1] === vh;
+      if (dup) continue;
       if (n >= GUP_HISTORY) {
         ctx.s[g + G_OVERFLOW] = 1;
         continue;
       }
-      ctx.s[g + G_HIST + 2 * n] = newLo;
-      ctx.s[g + G_HIST + 2 * n + 1] = newHi;
+      ctx.s[g + G_HIST + 2 * n] = vl;
+      ctx.s[g + G_HIST + 2 * n + 1] = vh;
       ctx.s[g + G_N] = n + 1;
     }
   }
@@ -186,11 +195,14 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
       const contChange = ((oldHi ^ newHi) & PTE_CONT.hi) !== 0;
       if (pfnChange || (contChange && !bbml2)) raise(ctx, d.bbm);
     } else if (ov && !nv) {
+      // The old translation may sit in a TLB only if it was ever cacheable: a young value (or any valid
+      // value when the hardware sets AF itself), now or since the last completed TLBI (BBM_CACHED).
       ctx.s[w] = oldLo;
       ctx.s[w + 1] = oldHi;
-      ctx.s[w + 2] = 1;
+      const cached = aw.pte_young(oldLo, oldHi) || L.config.hafdbs !== 'off' || (ctx.s[w + 2] & BBM_CACHED) !== 0;
+      ctx.s[w + 2] = cached ? BBM_PENDING | BBM_CACHED : 0;
     } else if (!ov && nv) {
-      if (ctx.s[w + 2] !== 0) {
+      if ((ctx.s[w + 2] & BBM_PENDING) !== 0) {
         const ll = ctx.s[w], lh = ctx.s[w + 1];
         const pfnChange = aw.pte_pfn(ll, lh) !== aw.pte_pfn(newLo, newHi);
         const contChange = ((lh ^ newHi) & PTE_CONT.hi) !== 0;
@@ -198,8 +210,13 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
       }
       ctx.s[w + 2] = 0;
     }
+    if (nv && aw.pte_young(newLo, newHi)) ctx.s[w + 2] |= BBM_CACHED;
   }
 };
+
+/** bbm word flags: an invalidation waits for its TLBI; a young value was held since the last TLBI. */
+const BBM_PENDING = 1;
+const BBM_CACHED = 2;
 
 /** A broadcast/IPI TLBI over VAs [start, end) completed: pending invalidations there are done. */
 function tlbiCompleted(d: PtData, s: Int32Array, start: number, end: number): void {
@@ -210,7 +227,9 @@ function tlbiCompleted(d: PtData, s: Int32Array, start: number, end: number): vo
     const slots = t.end - t.first;
     for (let i = 0; i < slots; i++) {
       const va = t.vaStart + i * PAGE_SIZE;
-      if (va + PAGE_SIZE > start && va < end) s[base + 3 * i + 2] = 0;
+      if (va + PAGE_SIZE <= start || va >= end) continue;
+      const c = d.cellOf(t.winStart + 8 * i);
+      s[base + 3 * i + 2] = c >= 0 && aw.pte_valid(s[c], s[c + 1]) && aw.pte_young(s[c], s[c + 1]) ? BBM_CACHED : 0;
     }
   }
 }
@@ -688,7 +707,7 @@ const gatherIntrinsics: IntrinsicDef<PtData>[] = [
 
 // ---------------------------------------------------------------- secondary MMU (§2.6)
 
-/** OR of pte_dirty over hva's contpte block (its entry alone on x86); false if hva maps nothing. */
+/** pte_dirty of hva's entry, ORed over its contpte block when the entry is CONT; false if hva maps nothing. */
 function primaryDirty(ctx: ExecContext<PtData>, hva: number): boolean {
   const d = ctx.data;
   const L = d.L;
@@ -696,7 +715,12 @@ function primaryDirty(ctx: ExecContext<PtData>, hva: number): boolean {
   if (pa < 0) return false;
   const pc = cell(ctx, pa);
   if (pc < 0) return false;
-  const n = d.x86 ? 1 : L.config.contPtes;
+  // The block counts only while hva's own entry is a valid contiguous one (then the hardware may have
+  // recorded the block's dirtiness in any of its entries, domain.md §2.4); otherwise the entry alone.
+  const own = L.pteEntryAddr(ctx.s[pc], ctx.s[pc + 1], hva);
+  const oc = own < 0 ? -1 : cell(ctx, own);
+  if (oc < 0) return false;
+  const n = !d.x86 && aw.pte_valid_cont(ctx.s[oc], ctx.s[oc + 1]) ? L.config.contPtes : 1;
   const first = hva - (hva % (n * PAGE_SIZE));
   let dirty = false;
   for (let i = 0; i < n; i++) {
@@ -787,8 +811,9 @@ function watchEntry(ctx: ExecContext<PtData>, g: number, e: number): void {
     s[g + G_N] = 0;
     return;
   }
-  s[g + G_HIST] = s[c];
-  s[g + G_HIST + 1] = s[c + 1];
+  norecency(ctx.data, s[c], s[c + 1]);
+  s[g + G_HIST] = ctx.data.out[0];
+  s[g + G_HIST + 1] = ctx.data.out[1];
   s[g + G_N] = 1;
 }
 
@@ -843,8 +868,23 @@ const instrumentation: IntrinsicDef<PtData>[] = [
       if (ctx.data.gup < 0) return;
       const g = gupWords(ctx);
       const e = ctx.arg(0);
-      if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) watchEntry(ctx, g, e);
-      else ctx.s[g + G_MARK] = Math.max(0, ctx.s[g + G_N] - 1);
+      if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) return watchEntry(ctx, g, e);
+      // The value the entry holds now becomes the first of the read's window: append it again unless it
+      // is already the last one recorded.
+      const c = cell(ctx, e);
+      if (c < 0) return;
+      const d = ctx.data;
+      norecency(d, ctx.s[c], ctx.s[c + 1]);
+      const n = ctx.s[g + G_N];
+      const last = n - 1;
+      if (n > 0 && ctx.s[g + G_HIST + 2 * last] === d.out[0] && ctx.s[g + G_HIST + 2 * last + 1] === d.out[1]) {
+        ctx.s[g + G_MARK] = last;
+      } else if (n < GUP_HISTORY) {
+        ctx.s[g + G_HIST + 2 * n] = d.out[0];
+        ctx.s[g + G_HIST + 2 * n + 1] = d.out[1];
+        ctx.s[g + G_N] = n + 1;
+        ctx.s[g + G_MARK] = n;
+      } else ctx.s[g + G_OVERFLOW] = 1;
     },
   },
   {
@@ -859,10 +899,7 @@ const instrumentation: IntrinsicDef<PtData>[] = [
       norecency(d, ctx.argLo(1), ctx.argHi(1));
       const vlo = d.out[0], vhi = d.out[1];
       const n = ctx.s[g + G_N];
-      for (let i = ctx.s[g + G_MARK]; i < n; i++) {
-        norecency(d, ctx.s[g + G_HIST + 2 * i], ctx.s[g + G_HIST + 2 * i + 1]);
-        if (d.out[0] === vlo && d.out[1] === vhi) return;
-      }
+      for (let i = ctx.s[g + G_MARK]; i < n; i++) if (ctx.s[g + G_HIST + 2 * i] === vlo && ctx.s[g + G_HIST + 2 * i + 1] === vhi) return;
       raise(ctx, ctx.s[g + G_OVERFLOW] !== 0 ? d.overflow : d.garbage);
     },
   },
@@ -910,6 +947,7 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
         spte: L.kvms.length ? b.reserve(L.kvms.length * SPTE_SLOTS * 3) : -1,
         kvmHandles: L.kvms.map((k) => b.addressOf(k.name) ?? k.handle),
         rcu: b.dataOf<RcuData>('rcu'),
+        cellOf: (a: number) => b.cellIndex(a),
         seam: undefined as unknown as PtSeam,
         out: new Int32Array(2),
       };
@@ -929,6 +967,12 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
           const c = cellAt(p.addr);
           s[c] = bigLo(p.value);
           s[c + 1] = bigHi(p.value);
+        }
+        if (d.bbm >= 0) {
+          for (const p of L.initialPtes) {
+            const t = L.tables[L.tableOfAddr(p.addr)];
+            if (aw.pte_young(bigLo(p.value), bigHi(p.value))) s[d.bbmBase[t.index] + 3 * ((p.addr - t.winStart) >>> 3) + 2] = BBM_CACHED;
+          }
         }
         for (const f of L.folios) {
           s[f.refcount] = f.initialRef;
