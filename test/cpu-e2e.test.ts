@@ -10,6 +10,7 @@ import { createScSystem } from '../src/machine/sc.js';
 import { explore } from '../src/explore/bfs.js';
 import { loadModelLibrary } from '../src/models/library.js';
 import { machineLowerOptions } from '../src/machine/pt/machine.js';
+import { assertSameAsFull } from './support/por-check.js';
 
 const models = loadModelLibrary();
 const R07 = readFileSync(new URL('../../examples/R07-gup-fast-vs-table-free-rcu.litmus', import.meta.url), 'utf8');
@@ -19,6 +20,7 @@ function runWith(config: string) {
   const t = parseLitmus(text, 'R07.litmus');
   const sys = createScSystem(lower(t, models, machineLowerOptions(t)));
   const r = explore(sys, { exact: true });
+  assertSameAsFull(sys, r, { exact: true });
   return { violated: r.violations.map((v) => v.check).sort(), deadlocks: r.deadlocks, sys };
 }
 

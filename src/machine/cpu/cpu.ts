@@ -566,6 +566,8 @@ function tlbEvictAgent(cpu: number) {
 
 const rcuAgent = {
   name: 'RCU',
+  /** RCU callback slots and the memory side's table-state words: component words only (sc-por.ts). */
+  footprint: 'component' as const,
   /** kernel/rcu: a callback whose grace period has ended may be invoked at any later time. */
   successors(ctx: AgentContext<CpuData>) {
     const d = ctx.data;
