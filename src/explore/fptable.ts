@@ -68,16 +68,62 @@ export class FingerprintTable implements VisitedSet {
     if (this.tree.needsGrow(this.size)) this.tree.grow();
   }
 
+  /**
+   * Move every fingerprint into a table of `newCap` slots. A Robin Hood table keeps each run of
+   * occupied slots sorted by home, and homes are monotone in the fingerprint's low word, so reading
+   * the old slots in cyclic order from an empty one yields the fingerprints sorted by their new
+   * homes too (up to small inversions among equal old homes). Each is then written straight at
+   * max(home, end of the run so far) without probing; an inversion, or an occupied target, falls
+   * back to the general placement, which is always correct.
+   */
   private rehash(newCap: number): void {
     const old = this.slots;
-    this.slots = new Uint32Array(newCap * 2);
+    const oldCap = this.cap;
+    const slots = new Uint32Array(newCap * 2);
+    this.slots = slots;
     this.cap = newCap;
     this.growAt = Math.min(Math.floor(newCap * MAX_LOAD), this.maxSize);
-    for (let i = 0; i < old.length; i += 2) {
-      const lo = old[i]!;
-      const hi = old[i + 1]!;
+    let e = 0;
+    while (e < oldCap && (old[e * 2]! | old[e * 2 + 1]!) !== 0) e++;
+    if (e === oldCap) e = 0; // cannot happen below load 1; the fallback keeps it correct anyway
+    // virtual positions: past the wrap point homes and positions are offset by newCap
+    let last = -1; // virtual position of the end of the current run
+    let lastHome = -1; // largest virtual home placed so far
+    let wrapped = false;
+    for (let t = 1; t <= oldCap; t++) {
+      let i = e + t;
+      if (i >= oldCap) i -= oldCap;
+      const lo = old[i * 2]!;
+      const hi = old[i * 2 + 1]!;
       if ((lo | hi) === 0) continue;
-      this.place(lo, hi, Math.floor((lo * newCap) / TWO32), 0);
+      const h = Math.floor((lo * newCap) / TWO32);
+      let hv = wrapped ? h + newCap : h;
+      if (!wrapped && hv < lastHome - (newCap >> 1)) {
+        wrapped = true;
+        hv = h + newCap;
+      }
+      if (hv >= lastHome) {
+        const pos = hv > last ? hv : last + 1;
+        const j = pos >= newCap ? pos - newCap : pos;
+        if (pos < 2 * newCap && (slots[j * 2]! | slots[j * 2 + 1]!) === 0) {
+          slots[j * 2] = lo;
+          slots[j * 2 + 1] = hi;
+          last = pos;
+          lastHome = hv;
+          continue;
+        }
+      }
+      this.place(lo, hi, h, 0);
+      // the run may have grown: find its end again
+      if (last >= 0) {
+        for (;;) {
+          const n = last + 1;
+          const j = n >= 2 * newCap ? n - 2 * newCap : n >= newCap ? n - newCap : n;
+          if ((slots[j * 2]! | slots[j * 2 + 1]!) === 0) break;
+          last = n;
+          if (last >= 2 * newCap) break;
+        }
+      }
     }
   }
 
