@@ -54,3 +54,20 @@ describe('R7 GUP-fast vs table free, per configuration', () => {
     assert.deepEqual(names('arch = arm64; table_free = rcu;'), ['RCU']);
   });
 });
+
+describe('R10 x86-PAE split read: the IPI flush is what (3b) relies on', () => {
+  const R10 = readFileSync(new URL('../../examples/R10-pae-torn-read-paravirt.litmus', import.meta.url), 'utf8');
+  const run10 = (flush: string) => {
+    const t = parseLitmus(R10.replace('tlb_flush = paravirt;', `tlb_flush = ${flush};`), 'R10.litmus');
+    const sys = createScSystem(lower(t, models, machineLowerOptions(t)));
+    const r = explore(sys, { exact: true });
+    assertSameAsFull(sys, r, { exact: true });
+    return r.violations.map((v) => v.check).sort();
+  };
+  test('paravirt flush: GUP-fast pins an unrelated page', () => {
+    assert.deepEqual(run10('paravirt'), ['garbage', 'gup-wrong-page']);
+  });
+  test('IPI flush: the IRQs-off reader holds off the second zap, so no wrong page (the first read is still garbage)', () => {
+    assert.deepEqual(run10('ipi'), ['garbage']);
+  });
+});
