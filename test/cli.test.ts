@@ -185,3 +185,18 @@ test('Ctrl-C (SIGINT) prints the partial result with the bound interrupted, exit
   assert.match(stdout, /^Incomplete: interrupted/m);
   assert.match(stdout, /^Observation huge Incomplete/m);
 });
+
+test('--no-check turns one built-in check off; an unknown name is a one-line usage error', () => {
+  const R09b = 'examples/R09b-norecency-loses-dirty.litmus';
+  const on = ptelab('run', R09b);
+  assert.equal(on.code, 0);
+  assert.match(on.stdout, /^Flag ptelab-lost-dirty$/m);
+  const off = ptelab('run', R09b, '--no-check', 'lost-dirty');
+  assert.equal(off.code, 0);
+  assert.doesNotMatch(off.stdout, /ptelab-lost-dirty/);
+  // The final states do not depend on which checks run.
+  assert.equal(off.stdout.match(/^Observation .*$/m)?.[0], on.stdout.match(/^Observation .*$/m)?.[0]);
+  const bad = ptelab('run', R09b, '--no-check', 'bogus');
+  assert.equal(bad.code, 2);
+  assert.deepEqual(stderrLines(bad.stderr), ["ptelab: --no-check: expected one of bbm, lost-dirty, gup-wrong-page, garbage, pt-uaf, spte-clean-writable, found 'bogus'"]);
+});

@@ -18,6 +18,7 @@ import type { LitmusOutcome } from '../runner.js';
 import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
 import type { FromWorker, WorkerJob } from './protocol.js';
+import { MACHINE_CHECKS } from '../machine/pt/machine.js';
 
 interface RunFlags {
   json?: boolean;
@@ -29,10 +30,18 @@ interface RunFlags {
   exact?: boolean;
   workers?: number;
   stats?: boolean;
+  /** `--no-check NAME`, repeatable. */
+  check?: string[];
 }
 
 /** A usage error found by ptelab itself (not by commander): one line, exit 2. */
 class UsageError extends Error {}
+
+/** Collects `--no-check NAME` values, rejecting names that are not built-in checks. */
+function collectCheck(name: string, prev: string[]): string[] {
+  if (!MACHINE_CHECKS.includes(name)) throw new UsageError(`--no-check: expected one of ${MACHINE_CHECKS.join(', ')}, found '${name}'`);
+  return [...prev, name];
+}
 
 function version(): string {
   try {
@@ -240,6 +249,7 @@ async function run(path: string, flags: RunFlags): Promise<number> {
     ...(flags.reduction === false ? { reduction: false } : {}),
     ...(flags.exact ? { exact: true } : {}),
     ...(flags.workers !== undefined && flags.workers > 1 ? { workers: flags.workers } : {}),
+    ...(flags.check?.length ? { disabledChecks: flags.check } : {}),
   };
   let isDir = false;
   try {
@@ -270,6 +280,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-reduction', 'explore every interleaving (turn partial-order reduction off)')
     .option('--exact', 'store full states instead of 64-bit fingerprints (no hash collisions, more memory)')
     .option('--stats', 'print search statistics (states, memory, fingerprint collision probability) on stderr')
+    .option('--no-check <name>', `turn a built-in check off (repeatable): ${MACHINE_CHECKS.join(', ')}`, collectCheck, [])
     .option('--workers <n>', 'search with N worker threads (same verdict; implies no partial-order reduction)', parseCount)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })

@@ -4,7 +4,7 @@ import type { LitmusOutcome } from '../runner.js';
 
 export interface WorkerJob {
   files: string[];
-  opts: { maxStates?: number; maxMemoryBytes?: number; timeoutMs?: number; reduction?: boolean; exact?: boolean; workers?: number };
+  opts: { maxStates?: number; maxMemoryBytes?: number; timeoutMs?: number; reduction?: boolean; exact?: boolean; workers?: number; disabledChecks?: string[] };
   /** Int32 flag set to 1 by the main thread on Ctrl-C. */
   abortFlag: SharedArrayBuffer;
 }
