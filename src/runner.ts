@@ -51,6 +51,8 @@ function models(): readonly ModelFile[] {
   return modelCache;
 }
 
+export { litmusFilesUnder } from './frontend/files.js';
+
 /** Read a file, turning any I/O failure into a one-line InputError. */
 export function readLitmusText(path: string): string {
   try {

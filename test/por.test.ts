@@ -17,6 +17,7 @@ import { InputError } from '../src/frontend/diagnostics.js';
 import { runLitmusFile, runLitmusText, type LitmusOutcome } from '../src/runner.js';
 import { wellFormedLitmus } from './support/litmus-arb.js';
 import { porLitmus } from './support/por-arb.js';
+import { litmusFilesUnder } from '../src/runner.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dirs = [join(root, '..', 'shared', 'litmus'), join(root, 'examples')];
@@ -24,14 +25,7 @@ const dirs = [join(root, '..', 'shared', 'litmus'), join(root, 'examples')];
 const MAX_STATES = 500_000;
 
 function litmusFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...litmusFiles(p));
-    else if (e.name.endsWith('.litmus')) out.push(p);
-  }
-  return out.sort();
+  return existsSync(dir) ? litmusFilesUnder(dir) : [];
 }
 
 /** Everything reduction must preserve. */

@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runLitmusFile, type LitmusOutcome } from '../src/runner.js';
+import { litmusFilesUnder } from '../src/runner.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const litmusDir = join(root, '..', 'shared', 'litmus');
@@ -23,13 +24,7 @@ const table = JSON.parse(readFileSync(join(root, 'test', 'reference', 'sc-expect
 };
 
 function litmusFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...litmusFiles(p));
-    else if (e.name.endsWith('.litmus')) out.push(p);
-  }
-  return out.sort();
+  return litmusFilesUnder(dir);
 }
 
 const files = litmusFiles(litmusDir).map((p) => relative(litmusDir, p));

@@ -7,7 +7,7 @@
 // 3 incomplete (a bound was hit, or Ctrl-C), 1 internal error. User errors are one line on stderr,
 // never a stack trace.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, CommanderError } from 'commander';
@@ -15,6 +15,7 @@ import { EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_OK } from '../fron
 import { formatHerd, MODEL_LINE, toJson } from '../report/herd.js';
 import { compareWithExpected, errorLine, summaryLine } from '../report/summary.js';
 import type { LitmusOutcome } from '../runner.js';
+import { litmusFilesUnder } from '../frontend/files.js';
 import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
 import type { FromWorker, WorkerJob } from './protocol.js';
@@ -59,20 +60,6 @@ function oneLine(s: string): string {
     .map((l) => l.trim())
     .filter((l) => l.length > 0)
     .join(' ');
-}
-
-/** Every `.litmus` file below `dir`, sorted by path. */
-export function litmusFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.litmus')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort((a, b) => (relative(dir, a) < relative(dir, b) ? -1 : relative(dir, a) > relative(dir, b) ? 1 : 0));
 }
 
 type Reply = Exclude<FromWorker, { type: 'progress' } | { type: 'done' }>;
