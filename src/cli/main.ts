@@ -20,6 +20,12 @@ import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
 import type { FromWorker, WorkerJob } from './protocol.js';
 import { MACHINE_CHECKS } from '../machine/pt/machine.js';
+import { writeFileSync } from 'node:fs';
+import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile } from '../report/trace.js';
+import { renderHtml } from '../report/html.js';
+
+/** `ptelab replay`: the trace no longer reproduces (a step is not enabled, or the check does not fire). */
+export const EXIT_NOT_REPRODUCED = 4;
 
 interface RunFlags {
   json?: boolean;
@@ -33,6 +39,10 @@ interface RunFlags {
   stats?: boolean;
   /** `--no-check NAME`, repeatable. */
   check?: string[];
+  /** `--trace-out FILE`: save the shortest counterexamples as a trace file. */
+  traceOut?: string;
+  /** `--html FILE`: render the shortest counterexamples as one HTML page. */
+  html?: string;
 }
 
 /** A usage error found by ptelab itself (not by commander): one line, exit 2. */
@@ -145,6 +155,11 @@ async function runFile(file: string, flags: RunFlags, opts: WorkerJob['opts']): 
         const o = r.outcome;
         process.stdout.write(flags.json ? JSON.stringify(toJson(o), null, 2) + '\n' : formatHerd(o));
         if (flags.stats && !flags.json) process.stderr.write(statsLine(o) + '\n');
+        if (flags.traceOut || flags.html) {
+          const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations, flags.check ?? []);
+          if (flags.traceOut) writeFileSync(flags.traceOut, JSON.stringify(tf, null, 1) + '\n');
+          if (flags.html) writeFileSync(flags.html, renderHtml(tf));
+        }
         code = o.completion.complete ? EXIT_OK : EXIT_INCOMPLETE;
       } else if (r.type === 'error') {
         if (r.kind === 'input') {
@@ -269,12 +284,45 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--stats', 'print search statistics (states, memory, fingerprint collision probability) on stderr')
     .option('--no-check <name>', `turn a built-in check off (repeatable): ${MACHINE_CHECKS.join(', ')}`, collectCheck, [])
     .option('--workers <n>', 'search with N worker threads (same verdict; implies no partial-order reduction)', parseCount)
+    .option('--trace-out <file>', 'save the shortest counterexamples as a JSON trace file (see ptelab replay)')
+    .option('--html <file>', 'write the shortest counterexamples as one self-contained HTML page')
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .action(async (path: string, flags: RunFlags) => {
       setExit(await run(path, flags));
     });
+  program
+    .command('replay')
+    .description('re-run a trace file saved by run --trace-out and check the violation still fires')
+    .argument('<trace>', 'a trace file (JSON)')
+    .option('--html <file>', 'write the replayed counterexamples as one self-contained HTML page')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, outputError: () => {} })
+    .action((path: string, flags: { html?: string }) => {
+      setExit(replayCommand(path, flags));
+    });
   return program;
+}
+
+function replayCommand(path: string, flags: { html?: string }): number {
+  try {
+    const tf = readTraceFile(path);
+    const r = replayTraceFile(tf);
+    process.stdout.write(formatReplay(tf, r));
+    if (flags.html) writeFileSync(flags.html, renderHtml({ ...tf, initial: r.initial, counterexamples: r.results }));
+    const bad = r.results.filter((x) => !x.reproduced);
+    if (!r.results.length || bad.length) {
+      process.stderr.write(`ptelab: ${path}: does not reproduce: ${bad.length ? bad.map((x) => x.check).join(', ') + ' no longer violated at the end' : 'no counterexample in the file'}\n`);
+      return EXIT_NOT_REPRODUCED;
+    }
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof ReplayMismatch) {
+      process.stderr.write(`ptelab: ${path}: does not reproduce: ${oneLine(e.message)}\n`);
+      return EXIT_NOT_REPRODUCED;
+    }
+    throw e;
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -16,6 +16,35 @@ export interface StepInfo {
   kind: string;
   /** Short text: `READ_ONCE(*x) = 1`, `xchg(pte[3]) 0x...->0`. */
   text: string;
+  /** The page-table entries after the step (report/trace.ts fills it in for traces people read). */
+  pte?: PteBlockInfo[];
+}
+
+/** One decoded page-table entry (arm64 or x86 bits mapped onto the same fields). */
+export interface PteCellInfo {
+  /** Entry address and the user VA it maps. */
+  addr: number;
+  va: number;
+  /** Raw 64-bit value, hex. */
+  value: string;
+  none: boolean;
+  valid: boolean;
+  cont: boolean;
+  af: boolean;
+  dirty: boolean;
+  write: boolean;
+  pfn: number;
+  /** Compact flags (`V C A D W U pfn=0x..`). */
+  text: string;
+}
+
+/** The modelled entries of one PTE table in a state. */
+export interface PteBlockInfo {
+  /** `pt0`, ... */
+  table: string;
+  /** VA range the modelled entries map, hex (`0x10000..0x14000`). */
+  range: string;
+  entries: PteCellInfo[];
 }
 
 export interface LitmusSystem extends TransitionSystem {
@@ -28,4 +57,6 @@ export interface LitmusSystem extends TransitionSystem {
   formatValue(loc: LocRef, v: bigint): string;
   /** Describe the step that (agent, choice) takes from state `s` (which must have that successor). */
   describeStep(s: Int32Array, agent: number, choice: number): StepInfo;
+  /** The `size`-byte value at `addr` in state `s` (unsigned), undefined if addr is not modelled memory. */
+  readMemory?(s: Int32Array, addr: number, size: 4 | 8): bigint | undefined;
 }

@@ -457,6 +457,12 @@ class Sc implements ScSystem {
     return -1;
   }
 
+  readMemory(s: Int32Array, addr: number, size: 4 | 8): bigint | undefined {
+    const c = this.cell(addr, 0, size);
+    if (c < 0) return undefined;
+    return size === 8 ? BigInt.asUintN(64, toBigInt(s[c], s[c + 1])) : BigInt(s[c] >>> 0);
+  }
+
   private watched(lo: number, hi: number): boolean {
     return hi === 0 && lo >= this.watchMin && lo < this.watchMax;
   }

@@ -24,6 +24,8 @@ export interface CheckViolation {
   check: string;
   /** Shortest trace (BFS) to a state violating the check, described step by step. */
   trace: StepInfo[];
+  /** The same trace as (agent, choice) steps from the initial state (explore/trace.ts replay). */
+  steps?: TraceStep[];
 }
 
 export interface LitmusOutcome {
@@ -227,7 +229,7 @@ export function evaluate(
     finalStates: result.finals.length,
     deadlocks: result.deadlocks,
     ...(result.deadlockTrace ? { deadlockTrace: describeTrace(system, result.deadlockTrace) } : {}),
-    violations: result.violations.map((v) => ({ check: v.check, trace: describeTrace(system, v.trace) })),
+    violations: result.violations.map((v) => ({ check: v.check, trace: describeTrace(system, v.trace), steps: v.trace })),
     completion: result.completion,
     stats: result.stats,
     ...(expected !== undefined ? { expected } : {}),

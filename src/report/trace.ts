@@ -1,0 +1,186 @@
+// Counterexamples people can follow: each step of a trace with the decoded PTE block(s) after it,
+// saved as a JSON trace file (`ptelab run FILE --trace-out T.json`) and re-run from the initial state
+// (`ptelab replay T.json`), which checks that the violation still fires at the end.
+
+import { readFileSync } from 'node:fs';
+import type { LitmusFile } from '../frontend/ast.js';
+import type { LitmusSystem, PteBlockInfo, PteCellInfo, StepInfo } from '../machine/litmus-system.js';
+import { buildLayout, parseMachineConfig, type PtLayout } from '../machine/pt/layout.js';
+import * as arm64 from '../machine/arm64/pte.js';
+import * as x86 from '../machine/x86/pae.js';
+import { replay } from '../explore/trace.js';
+import type { TraceStep } from '../explore/result.js';
+import { litmusSystemFromText } from '../runner.js';
+
+export const TRACE_FORMAT = 'ptelab-trace/1';
+
+/** One saved counterexample. */
+export interface SavedCounterexample {
+  check: string;
+  steps: TraceStep[];
+  /** The steps described, each with the PTE block(s) after it. */
+  described: StepInfo[];
+}
+
+/** A trace file. */
+export interface TraceFile {
+  format: typeof TRACE_FORMAT;
+  /** The litmus test: its path as given and its text (replay uses the text). */
+  file: string;
+  text: string;
+  /** Configuration of the run (`--no-check`). */
+  disabledChecks: string[];
+  /** The PTE block(s) in the initial state. */
+  initial: PteBlockInfo[];
+  counterexamples: SavedCounterexample[];
+}
+
+const layouts = new WeakMap<LitmusFile, PtLayout | null>();
+
+function layoutOf(test: LitmusFile): PtLayout | null {
+  let L = layouts.get(test);
+  if (L === undefined) {
+    L = test.init.some((e) => e.kind === 'folio' || e.kind === 'map') ? buildLayout(test, parseMachineConfig(test)) : null;
+    layouts.set(test, L);
+  }
+  return L;
+}
+
+const hex = (n: number): string => '0x' + n.toString(16);
+
+function decodeCell(arch: string, addr: number, va: number, v: bigint): PteCellInfo {
+  if (arch === 'arm64') {
+    const d = arm64.decodePte(v);
+    return { addr, va, value: '0x' + v.toString(16), none: d.none, valid: d.valid, cont: d.cont, af: d.af, dirty: d.dirty, write: d.write, pfn: d.pfn, text: arm64.describePte(v) };
+  }
+  return {
+    addr,
+    va,
+    value: '0x' + v.toString(16),
+    none: x86.pte_none(v),
+    valid: x86.pte_present(v),
+    cont: false,
+    af: x86.pte_young(v),
+    dirty: x86.pte_dirty(v),
+    write: x86.pte_write(v),
+    pfn: Number(x86.pte_pfn(v)),
+    text: x86.describePte(v),
+  };
+}
+
+/**
+ * The PTE block(s) of the test's tables in state `s`: every modelled entry of every table, decoded.
+ * Empty for tests without page tables or systems that cannot read memory.
+ */
+export function pteBlocks(system: LitmusSystem, s: Int32Array): PteBlockInfo[] {
+  const L = layoutOf(system.test);
+  if (!L || !system.readMemory) return [];
+  const out: PteBlockInfo[] = [];
+  for (const t of L.tables) {
+    const entries: PteCellInfo[] = [];
+    for (let a = t.winStart, va = t.vaStart; a < t.winEnd; a += 8, va += 0x1000) {
+      const v = system.readMemory(s, a, 8);
+      if (v === undefined) continue;
+      entries.push(decodeCell(L.config.arch, a, va, v));
+    }
+    out.push({ table: `pt${t.index}`, range: `${hex(t.vaStart)}..${hex(t.vaEnd)}`, entries });
+  }
+  return out;
+}
+
+/** Describe each step of `trace` with the PTE block(s) after it. */
+export function describeWithBlocks(system: LitmusSystem, trace: readonly TraceStep[]): { initial: PteBlockInfo[]; steps: StepInfo[]; final: Int32Array } {
+  const states = replay(system, trace);
+  const steps = trace.map((st, i) => ({ ...system.describeStep(states[i]!, st.agent, st.choice), pte: pteBlocks(system, states[i + 1]!) }));
+  return { initial: pteBlocks(system, states[0]!), steps, final: states[states.length - 1]! };
+}
+
+/** The trace file for the violations of a run of `text` (each with its (agent, choice) steps). */
+export function makeTraceFile(
+  text: string,
+  file: string,
+  violations: readonly { check: string; steps?: TraceStep[] }[],
+  disabledChecks: string[] = [],
+): TraceFile {
+  const system = litmusSystemFromText({ text, file, disabledChecks });
+  const counterexamples: SavedCounterexample[] = [];
+  let initial: PteBlockInfo[] = [];
+  for (const v of violations) {
+    if (!v.steps) continue;
+    const d = describeWithBlocks(system, v.steps);
+    initial = d.initial;
+    counterexamples.push({ check: v.check, steps: v.steps, described: d.steps });
+  }
+  if (!counterexamples.length) {
+    const s = new Int32Array(system.stateWords);
+    system.initial(s);
+    initial = pteBlocks(system, s);
+  }
+  return { format: TRACE_FORMAT, file, text, disabledChecks, initial, counterexamples };
+}
+
+/** Why a trace file does not reproduce. */
+export class ReplayMismatch extends Error {}
+
+export function readTraceFile(path: string): TraceFile {
+  let j: TraceFile;
+  try {
+    j = JSON.parse(readFileSync(path, 'utf8')) as TraceFile;
+  } catch (e) {
+    throw new ReplayMismatch(`${path}: cannot read trace file (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (j?.format !== TRACE_FORMAT || typeof j.text !== 'string' || !Array.isArray(j.counterexamples)) {
+    throw new ReplayMismatch(`${path}: not a ${TRACE_FORMAT} trace file`);
+  }
+  return j;
+}
+
+export interface ReplayedCounterexample extends SavedCounterexample {
+  /** The check fires in the last state. */
+  reproduced: boolean;
+}
+
+/**
+ * Re-run every counterexample of a trace file from the initial state. Throws ReplayMismatch with a
+ * one-line message if a step is not enabled; `reproduced` says whether the check fires at the end.
+ */
+export function replayTraceFile(tf: TraceFile): { initial: PteBlockInfo[]; results: ReplayedCounterexample[] } {
+  const system = litmusSystemFromText({ text: tf.text, file: tf.file, disabledChecks: tf.disabledChecks ?? [] });
+  const s0 = new Int32Array(system.stateWords);
+  system.initial(s0);
+  const results: ReplayedCounterexample[] = [];
+  for (const cx of tf.counterexamples) {
+    let d;
+    try {
+      d = describeWithBlocks(system, cx.steps);
+    } catch (e) {
+      throw new ReplayMismatch(`${cx.check}: ${(e as Error).message}`);
+    }
+    const bit = system.checkNames.indexOf(cx.check);
+    const reproduced = bit >= 0 && (system.violations(d.final) & (1 << bit)) !== 0;
+    results.push({ check: cx.check, steps: cx.steps, described: d.steps, reproduced });
+  }
+  return { initial: pteBlocks(system, s0), results };
+}
+
+/** One line per entry block: `pt0 [V C A W pfn=0x100 | ...]`. */
+export function formatBlocks(blocks: readonly PteBlockInfo[]): string {
+  return blocks.map((b) => `${b.table} [${b.entries.map((e) => e.text).join(' | ')}]`).join('  ');
+}
+
+/** Text for `ptelab replay`: each step with the block after it. */
+export function formatReplay(tf: TraceFile, r: ReturnType<typeof replayTraceFile>): string {
+  const out: string[] = [];
+  out.push(`Replay of ${tf.file}`);
+  out.push(`  initial      ${formatBlocks(r.initial)}`);
+  for (const cx of r.results) {
+    out.push(`Counterexample ${cx.check} (${cx.described.length} steps):`);
+    cx.described.forEach((s, i) => {
+      const where = s.file ? `${s.file}:${s.line} ${s.func}` : s.func;
+      out.push(`  ${String(i + 1).padStart(3)}. ${s.agent.padEnd(8)} ${s.kind.padEnd(6)} ${s.text}${where ? `   [${where}]` : ''}`);
+      if (s.pte?.length) out.push(`       after: ${formatBlocks(s.pte)}`);
+    });
+    out.push(cx.reproduced ? `  => ${cx.check} fires: reproduced` : `  => ${cx.check} does NOT fire at the end`);
+  }
+  return out.join('\n') + '\n';
+}

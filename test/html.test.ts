@@ -1,0 +1,61 @@
+// The HTML counterexample page in headless Chromium (Debian's /usr/bin/chromium through
+// playwright-core): lanes, steps, PTE strips and the highlighted failing check are rendered, no network
+// request is made, and hovering a step shows its model source line. Fails (never skips) without chromium.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { runLitmusFile } from '../src/runner.js';
+import { makeTraceFile } from '../src/report/trace.js';
+import { renderHtml } from '../src/report/html.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const EXAMPLES = ['R09b-norecency-loses-dirty', 'R10-pae-torn-read-paravirt', 'R04b-aba-false-positive-escapes-to-kvm', 'R07b-gup-fast-vs-table-free-no-sync'];
+
+test('HTML counterexamples render in headless Chromium', async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with 'apt-get install -y chromium' (.ci/run does)`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'ptelab-html-'));
+    for (const name of EXAMPLES) {
+      const file = join(root, 'examples', `${name}.litmus`);
+      const o = await runLitmusFile(file);
+      const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations);
+      const html = join(dir, `${name}.html`);
+      writeFileSync(html, renderHtml(tf));
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const requests: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      await page.goto(pathToFileURL(html).href);
+      const cx = tf.counterexamples[0]!;
+      const agents = new Set(cx.described.map((s) => s.agent));
+      assert.equal(await page.locator('#cx0 th.lane').count(), agents.size, `${name}: one lane per agent`);
+      assert.equal(await page.locator('#cx0 tr.row').count(), cx.described.length, `${name}: one row per step`);
+      assert.equal(await page.locator('#cx0 .step').count(), cx.described.length);
+      assert.equal(await page.locator('#cx0 tr.failing').count(), 1, `${name}: the failing step is highlighted`);
+      assert.equal((await page.locator('#cx0 .check').textContent())?.trim(), cx.check);
+      assert.ok((await page.locator('#cx0 tr.row .pte').count()) >= cx.described.length, `${name}: PTE strips`);
+      const bg = await page.locator('#cx0 tr.failing td').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+      assert.equal(bg, 'rgb(255, 235, 238)');
+      const withSrc = page.locator('#cx0 .step').filter({ hasText: '.c:' }).first();
+      await withSrc.hover();
+      const src = (await page.locator('#src').textContent()) ?? '';
+      assert.match(src, /^>\s*\d+ /m, `${name}: hovering shows the model source line`);
+      await page.screenshot({ path: `/tmp/ptelab-${name}.png`, fullPage: false });
+      assert.deepEqual(requests, [], `${name}: no network requests`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
