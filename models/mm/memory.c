@@ -15,6 +15,7 @@
 
 #define VM_FAULT_OOM            0x0001
 #define VM_FAULT_SIGSEGV        0x0040
+#define ENOMEM                  12
 #define VM_FAULT_UNMODELLED     0x100000   /* ptelab: a handler outside the model was chosen */
 
 /* Not modelled: the fault would go to a handler we do not model. */
@@ -28,12 +29,40 @@ static int do_fault_unmodelled(pte_t *pte, spinlock_t *ptl, int locked)
 }
 
 /*
+ * mm/memory.c: __pte_alloc() with pmd_install() inlined: allocate a PTE table
+ * (pte_alloc_one(): a free table page, possibly one freed earlier = reuse),
+ * take the PMD lock, populate the pmd if it is still none (mm_inc_nr_ptes()
+ * and the smp_wmb() before pmd_populate() are not modelled: SC), else free
+ * the new table with pte_free(); unlock. -ENOMEM when no table page is free.
+ */
+int __pte_alloc(struct mm_struct *mm, pmd_t *pmd)
+{
+	pgtable_t new = pte_alloc_one(mm);
+	spinlock_t *ptl;
+
+	if (!new)
+		return -ENOMEM;
+
+	ptl = pmd_lockptr(mm, pmd);			/* pmd_install(): pmd_lock() */
+	spin_lock(ptl);
+	if (pmd_none(READ_ONCE(*pmd))) {		/* Has another populated it ? */
+		pmd_populate(mm, pmd, new);
+		new = NULL;
+	}
+	spin_unlock(ptl);
+	if (new)
+		pte_free(mm, new);
+	return 0;
+}
+
+/*
  * mm/memory.c: do_pte_missing() → do_anonymous_page(), minimal.
  * Allocate a folio (from the test's pool), map the PTE table with the PTL,
  * back off if the entry is no longer none (vmf_pte_changed()), else
  * set_ptes() one page, young, and dirty+writable for a write fault.
  * Simplified: no zero page, no mTHP orders (nr = 1), no userfaultfd, no
- * memcg, no rmap/LRU; __pte_alloc() of a missing table is not modelled.
+ * memcg, no rmap/LRU. pte_alloc() (include/linux/mm.h: pmd_none(*pmd) &&
+ * __pte_alloc()) comes first, as in do_anonymous_page().
  */
 int do_pte_missing(struct mm_struct *vma, pmd_t *pmd, unsigned long address,
 		   unsigned int flags)
@@ -42,6 +71,10 @@ int do_pte_missing(struct mm_struct *vma, pmd_t *pmd, unsigned long address,
 	spinlock_t *ptl;
 	pte_t *pte;
 	pte_t entry;
+
+	/* pte_alloc(): allocate the PTE table if the pmd is none */
+	if (pmd_none(READ_ONCE(*pmd)) && __pte_alloc(vma, pmd))
+		return VM_FAULT_OOM;
 
 	folio = vma_alloc_folio(vma, address);
 	if (!folio)

@@ -6,7 +6,8 @@
 //   PT_BASE                    the PMD table (PAGE_SIZE aligned; only the window of PMD entries the test
 //                              uses exists as memory)
 //   PT_BASE + (k+1)*PAGE_SIZE  PTE table k (PAGE_SIZE aligned; only its window of entries exists: the
-//                              contpte-aligned blocks covering the test's `map` lines)
+//                              contpte-aligned blocks covering the test's `map` lines); then the
+//                              `spare_tables = N` free table pages (each with the first table's window)
 //   after the tables           one 8-byte cell per PTL (one spinlock per PTE table, mm/pgtable-generic.c
 //                              `pte_lockptr` with split PTE locks), the PMD lock, three cells per kvm
 //   MEMMAP_BASE + pfn*64       `struct page *` values (vmemmap): pointer values only, no memory behind them
@@ -14,7 +15,8 @@
 // levels static; a PTE table's entries outside its window are not modelled (touching one is an error).
 //
 // State words (reserved by the pt component, see bind()):
-//   per table   1 word: TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED
+//   per table   1 word: TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED (a spare table starts FREED:
+//               a free page-table page pte_alloc_one may hand out; so may any table freed later)
 //   per folio   refcount, pincount, flags (FOLIO_DIRTY | FOLIO_FREED), written bitmask (ceil(pages/32))
 
 import type { ConfigEntry, LitmusFile, Pos } from '../../frontend/ast.js';
@@ -90,6 +92,8 @@ export interface MachineConfig {
   tlbEntries: number;
   /** CPU side: `CPUn TLB` eviction agents. */
   tlbEvict: boolean;
+  /** Free page-table pages available to pte_alloc_one besides the tables the `map` lines build. */
+  spareTables: number;
 }
 
 /** Every key of the config block, its allowed values (first = default unless `dflt` says otherwise). */
@@ -111,7 +115,7 @@ const ENUM_KEYS: Record<string, readonly string[]> = {
   pte_same: ['full', 'v5-ignore-rdonly'],
   tlb_evict: ['off', 'on'],
 };
-const NUM_KEYS: Record<string, [number, number]> = { tlb_entries: [1, 64] };
+const NUM_KEYS: Record<string, [number, number]> = { tlb_entries: [1, 64], spare_tables: [0, 4] };
 
 /** Names of all config keys (for messages and the CLI). */
 export const CONFIG_KEYS: readonly string[] = [...Object.keys(ENUM_KEYS), ...Object.keys(NUM_KEYS)];
@@ -159,6 +163,7 @@ export function parseMachineConfig(test: Pick<LitmusFile, 'file' | 'config'>): M
     pteSame: (get('pte_same') ?? 'full') as MachineConfig['pteSame'],
     tlbEntries: Number(get('tlb_entries') ?? 2),
     tlbEvict: get('tlb_evict') === 'on',
+    spareTables: Number(get('spare_tables') ?? 0),
   };
   // Cross-key consistency: the x86-pae reader needs the PAE layout; arm64-only readers need arm64.
   const armOnly = ['arm64-2024', 'arm64-early-exit', 'single-load'];
@@ -191,6 +196,8 @@ export interface PtTable {
   /** VAs the window covers: [vaStart, vaEnd). */
   readonly vaStart: number;
   readonly vaEnd: number;
+  /** A spare table (`spare_tables`): free at the start, no PMD entry points to it (pmdIndex -1). */
+  readonly spare: boolean;
   /** State word index (valid after bind()): TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED. */
   state: number;
 }
@@ -492,9 +499,23 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
       winEnd: base + 8 * end,
       vaStart: w.lo,
       vaEnd: w.hi,
+      spare: false,
       state: -1,
     };
   });
+  // Spare table pages (`spare_tables = N`): the first table's window (so that one can replace it).
+  if (cfg.spareTables > 0) {
+    if (!tables.length) {
+      const e = test.config.find((c) => c.key === 'spare_tables')!;
+      fail(e.pos, `expected a map line (spare tables take the first table's window), found none`);
+    }
+    const t0 = tables[0];
+    for (let i = 0; i < cfg.spareTables; i++) {
+      const k = tables.length;
+      const base = PT_BASE + (k + 1) * PAGE_SIZE;
+      tables.push({ ...t0, index: k, base, ptl: 0, pmdIndex: -1, pmdEntry: -1, winStart: base + 8 * t0.first, winEnd: base + 8 * t0.end, spare: true, state: -1 });
+    }
+  }
   const miscStart = PT_BASE + (tables.length + 1) * PAGE_SIZE;
   let misc = miscStart;
   for (const t of tables) {
@@ -571,7 +592,7 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
   });
 
   const pmdValueOf = (t: PtTable): bigint => (arch === 'arm64' ? pmd_mktable(t.base >>> PAGE_SHIFT) : BigInt(t.base) | X86_PAGE_TABLE);
-  const initialPmds = tables.map((t) => ({ addr: t.pmdEntry, value: pmdValueOf(t) }));
+  const initialPmds = tables.filter((t) => !t.spare).map((t) => ({ addr: t.pmdEntry, value: pmdValueOf(t) }));
   const sortedFolios = folios.map((f) => f.index).sort((a, b) => folios[a].pfn - folios[b].pfn);
   const firstMap = maps[0];
   const PS = pageShared(arch);

@@ -33,6 +33,7 @@ import {
   PT_BASE,
   STRUCT_PAGE_SIZE,
   TABLE_FREED,
+  TABLE_LIVE,
   buildLayout,
   type PtLayout,
 } from './layout.js';
@@ -705,6 +706,54 @@ const gatherIntrinsics: IntrinsicDef<PtData>[] = [
   },
 ];
 
+// ---------------------------------------------------------------- page-table allocation
+
+const allocIntrinsics: IntrinsicDef<PtData>[] = [
+  ptr({
+    // pte_alloc_one() (include/asm-generic/pgalloc.h → pagetable_alloc + pagetable_pte_ctor): a free
+    // page-table page (a `spare_tables` page or any table freed earlier, lowest index first), its
+    // entries zeroed, live again; NULL when none is free. An RCU-pending table is not free yet.
+    // Footprint undeclared: it writes the table's memory cells (not an argument's).
+    name: 'pte_alloc_one', arity: 1, visible: true, kind: 'alloc',
+    exec(ctx) {
+      const d = ctx.data;
+      const L = d.L;
+      for (const t of L.tables) {
+        if (ctx.s[t.state] !== TABLE_FREED) continue;
+        for (let a = t.winStart; a < t.winEnd; a += 8) {
+          const c = cell(ctx, a);
+          if (c >= 0) ctx.s[c] = ctx.s[c + 1] = 0;
+        }
+        if (d.bbm >= 0) ctx.s.fill(0, d.bbmBase[t.index], d.bbmBase[t.index] + 3 * (t.end - t.first));
+        ctx.s[t.state] = TABLE_LIVE;
+        return ctx.ret(t.base);
+      }
+      ctx.ret(0);
+    },
+  }, 'pte_t'),
+  {
+    // pte_free() (include/asm-generic/pgalloc.h): free a table that was never made visible, now.
+    name: 'pte_free', arity: 2, visible: true, kind: 'free', footprint: 'component', returns: false,
+    exec(ctx) {
+      freeTableNow(ctx, tableArg(ctx, 1));
+    },
+  },
+  {
+    // pmd_populate() (arm64 __pmd_populate / x86 set_pmd): store the table descriptor of `table` in
+    // *pmdp (one 64-bit store; the PMD table is never freed, so no check watches it).
+    name: 'pmd_populate', arity: 3, visible: true, kind: 'write', footprint: 'args', returns: false,
+    exec(ctx) {
+      const d = ctx.data;
+      const k = tableArg(ctx, 2);
+      const c = ctx.mem(1, 8);
+      if (c < 0) ctx.fail(`pmd_populate: expected a pmd_t *, found ${ctx.formatAddr(ctx.argLo(1), ctx.argHi(1))}`);
+      const v = d.L.pmdValueOf(d.L.tables[k]);
+      ctx.s[c] = bigLo(v);
+      ctx.s[c + 1] = bigHi(v);
+    },
+  },
+];
+
 // ---------------------------------------------------------------- secondary MMU (§2.6)
 
 /** pte_dirty of hva's entry, ORed over its contpte block when the entry is CONT; false if hva maps nothing. */
@@ -974,6 +1023,7 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
             if (aw.pte_young(bigLo(p.value), bigHi(p.value))) s[d.bbmBase[t.index] + 3 * ((p.addr - t.winStart) >>> 3) + 2] = BBM_CACHED;
           }
         }
+        for (const t of L.tables) if (t.spare) s[t.state] = TABLE_FREED;
         for (const f of L.folios) {
           s[f.refcount] = f.initialRef;
           if (f.pool) s[f.flags] = FOLIO_FREED;
@@ -1003,7 +1053,7 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
       d.seam = seamFromLayout(L, { onTlbiCompleted: (s, start, end) => tlbiCompleted(d, s, start, end) });
       return d;
     },
-    intrinsics: [...pureIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...spteIntrinsics, ...instrumentation],
+    intrinsics: [...pureIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...instrumentation],
   });
 }
 
