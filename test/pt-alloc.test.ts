@@ -91,6 +91,19 @@ test('pt-uaf through reuse: immediate free + reallocation under GUP-fast violate
   assert.deepEqual(checks(goodSpare), []);
 });
 
+test('reuse cycle: a table freed through RCU, reallocated, freed through RCU again (no WARN_ON)', () => {
+  const t = lit(
+    'cont_ptes = 4; table_free = rcu; spare_tables = 1;',
+    '  folio A = 1 page;\n  folio B = 1 page;\n  folio C = 1 page;\n  pool = B, C;\n  map 0x10000..0x11000 -> A, rw, young, clean;',
+    '  int r0;\n  int r1;\n  int r2;\n  unmap_region_one_table(mm, 0x10000, 0x1000);\n  r0 = handle_mm_fault(mm, 0x10000, FAULT_FLAG_WRITE);\n  unmap_region_one_table(mm, 0x10000, 0x1000);\n  r1 = handle_mm_fault(mm, 0x10000, FAULT_FLAG_WRITE);\n  r2 = user_write(0x10000);',
+    undefined,
+    '0:r0 = 0 /\\ 0:r1 = 0 /\\ 0:r2 = 0',
+  );
+  const o = run(t);
+  assert.equal(o.validation, 'Ok');
+  assert.deepEqual(checks(t), []);
+});
+
 test('spare_tables: range and needs a map line', () => {
   assert.throws(() => run(lit('spare_tables = 5;', INIT, '  int r;', undefined, 'true')), /spare_tables/);
   assert.throws(() => run(lit('spare_tables = 1;', '  folio A = 1 page;', '  int r;', undefined, 'true')), /map line/);
