@@ -62,3 +62,12 @@ test('ptelab run --trace-out / replay: exit 0 when reproduced, 4 with one line w
   assert.equal(nov.status, 4);
   assert.match(nov.stderr, /no longer violated/);
 });
+
+test('ptelab replay: a missing trace file or a directory with --html is a one-line usage error (exit 2)', () => {
+  const r = spawnSync(process.execPath, [bin, 'replay', join(tmpdir(), 'no-such-trace.json')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^ptelab: .*cannot read trace file/);
+  const d = spawnSync(process.execPath, [bin, 'run', join(root, 'examples'), '--html', join(tmpdir(), 'x.html')], { encoding: 'utf8' });
+  assert.equal(d.status, 2);
+  assert.match(d.stderr, /not a directory/);
+});

@@ -2,6 +2,8 @@
 //
 //   ptelab run FILE|DIR [--json] [--max-states N] [--max-memory SIZE] [--timeout SEC] [--no-reduction]
 //                       [--exact] [--workers N] [--stats]
+//                       [--trace-out TRACE.json] [--html PAGE.html]
+//   ptelab replay TRACE.json [--html PAGE.html]     exit 0 if the violation reproduces, 4 if not
 //
 // Exit codes (frontend/diagnostics.ts): 0 the search completed, 2 bad input (file or option),
 // 3 incomplete (a bound was hit, or Ctrl-C), 1 internal error. User errors are one line on stderr,
@@ -21,7 +23,7 @@ import { Progress } from './progress.js';
 import type { FromWorker, WorkerJob } from './protocol.js';
 import { MACHINE_CHECKS } from '../machine/pt/machine.js';
 import { writeFileSync } from 'node:fs';
-import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile } from '../report/trace.js';
+import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
 
 /** `ptelab replay`: the trace no longer reproduces (a step is not enabled, or the check does not fire). */
@@ -259,6 +261,7 @@ async function run(path: string, flags: RunFlags): Promise<number> {
   } catch {
     // Not there or unreadable: let the runner report `path:1:1: cannot read file`.
   }
+  if (isDir && (flags.traceOut || flags.html)) throw new UsageError('--trace-out and --html take one .litmus file, not a directory');
   return isDir ? runDir(path, flags, opts) : runFile(path, flags, opts);
 }
 
@@ -320,6 +323,10 @@ function replayCommand(path: string, flags: { html?: string }): number {
     if (e instanceof ReplayMismatch) {
       process.stderr.write(`ptelab: ${path}: does not reproduce: ${oneLine(e.message)}\n`);
       return EXIT_NOT_REPRODUCED;
+    }
+    if (e instanceof TraceFileError) {
+      process.stderr.write(`ptelab: ${oneLine(e.message)}\n`);
+      return EXIT_BAD_INPUT;
     }
     throw e;
   }

@@ -121,16 +121,18 @@ export function makeTraceFile(
 
 /** Why a trace file does not reproduce. */
 export class ReplayMismatch extends Error {}
+/** The trace file cannot be read or is not a trace file (bad input, not a mismatch). */
+export class TraceFileError extends Error {}
 
 export function readTraceFile(path: string): TraceFile {
   let j: TraceFile;
   try {
     j = JSON.parse(readFileSync(path, 'utf8')) as TraceFile;
   } catch (e) {
-    throw new ReplayMismatch(`${path}: cannot read trace file (${(e as Error).message.split('\n')[0]})`);
+    throw new TraceFileError(`${path}: cannot read trace file (${(e as Error).message.split('\n')[0]})`);
   }
   if (j?.format !== TRACE_FORMAT || typeof j.text !== 'string' || !Array.isArray(j.counterexamples)) {
-    throw new ReplayMismatch(`${path}: not a ${TRACE_FORMAT} trace file`);
+    throw new TraceFileError(`${path}: not a ${TRACE_FORMAT} trace file`);
   }
   return j;
 }
