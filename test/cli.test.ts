@@ -120,7 +120,7 @@ test('an unknown option is a one-line ptelab: message, exit 2', () => {
 });
 
 test('bad option values and a missing command are one-line messages, exit 2', () => {
-  for (const args of [['run', '--max-states', 'lots', SB], ['run', '--max-memory', '12X', SB], ['run', '--timeout', '-1', SB], ['frob'], [], ['run']]) {
+  for (const args of [['run', '--max-states', 'lots', SB], ['run', '--max-memory', '12X', SB], ['run', '--timeout', '-1', SB], ['frob'], ['run']]) {
     const r = ptelab(...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     const lines = stderrLines(r.stderr);

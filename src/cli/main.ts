@@ -25,6 +25,7 @@ import { MACHINE_CHECKS } from '../machine/pt/machine.js';
 import { writeFileSync } from 'node:fs';
 import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
+import { formatMatrix, runMatrix } from '../matrix/matrix.js';
 
 /** `ptelab replay`: the trace no longer reproduces (a step is not enabled, or the check does not fire). */
 export const EXIT_NOT_REPRODUCED = 4;
@@ -304,7 +305,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((path: string, flags: { html?: string }) => {
       setExit(replayCommand(path, flags));
     });
+  program
+    .command('matrix')
+    .description('ptep_get_lockless() implementations × the thread\'s requirements, each checked over racing scenarios (the default job)')
+    .option('--cont-ptes <n>', 'contpte block size for the arm64 scenarios (4, 16, 32, 128)', parseCount, 4)
+    .option('--format <fmt>', 'text | md | json | html', 'text')
+    .option('--only <cell>', 'one row, column or cell: ROW, ROW/COL or /COL (e.g. ptep-get/3a)')
+    .option('--max-states <n>', 'per scenario: stop after N distinct states (cell: incomplete)', parseCount)
+    .option('--timeout <sec>', 'per scenario: stop after SEC seconds (cell: incomplete)', parseSeconds)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, outputError: () => {} })
+    .action((flags: MatrixFlags) => {
+      setExit(matrixCommand(flags));
+    });
   return program;
+}
+
+interface MatrixFlags { contPtes: number; format: string; only?: string; maxStates?: number; timeout?: number }
+
+function matrixCommand(flags: MatrixFlags): number {
+  if (!['text', 'md', 'json', 'html'].includes(flags.format)) throw new UsageError(`--format: expected text|md|json|html, found ${flags.format}`);
+  const r = runMatrix({ contPtes: flags.contPtes, only: flags.only, maxStates: flags.maxStates, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000 });
+  if (!r.cells.length) throw new UsageError(`--only ${flags.only}: no such row/column`);
+  process.stdout.write(formatMatrix(r, flags.format as 'text' | 'md' | 'json' | 'html'));
+  return r.cells.some((c) => c.verdict === 'incomplete') ? EXIT_INCOMPLETE : EXIT_OK;
 }
 
 function replayCommand(path: string, flags: { html?: string }): number {
@@ -335,10 +359,9 @@ function replayCommand(path: string, flags: { html?: string }): number {
 export async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram((c) => (code = c));
-  if (argv.length <= 2) {
-    process.stderr.write("ptelab: missing command; usage: ptelab run FILE|DIR [options] (see ptelab --help)\n");
-    return EXIT_BAD_INPUT;
-  }
+  /* No command (or only options): the built-in main job, `ptelab matrix`. */
+  const first = argv[2];
+  if (first === undefined || (first.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(first))) argv = [...argv.slice(0, 2), 'matrix', ...argv.slice(2)];
   try {
     await program.parseAsync(argv);
     return code;

@@ -1,0 +1,204 @@
+// ptelab matrix: ptep_get_lockless() implementations (rows) × the thread's requirements (columns),
+// each cell checked over racing scenarios built from the litmus templates in matrix/*.litmus.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLitmusText, type LitmusOutcome } from '../runner.js';
+
+export interface MatrixRow { id: string; label: string; arch: 'arm64' | 'x86-pae'; cfg: string }
+export const ROWS: MatrixRow[] = [
+  { id: 'arm64-2024', label: 'arm64 2024 retry loop', arch: 'arm64', cfg: 'arch = arm64; ptep_get_lockless = arm64-2024' },
+  { id: 'arm64-early-exit', label: 'arm64 early-exit', arch: 'arm64', cfg: 'arch = arm64; ptep_get_lockless = arm64-early-exit' },
+  { id: 'ptep-get', label: 'plain gather (ptep_get)', arch: 'arm64', cfg: 'arch = arm64; ptep_get_lockless = ptep-get' },
+  { id: 'single-load', label: 'single __ptep_get load', arch: 'arm64', cfg: 'arch = arm64; ptep_get_lockless = single-load' },
+  { id: 'x86-pae-ipi', label: 'x86-PAE split read, IPI flush', arch: 'x86-pae', cfg: 'arch = x86-pae; ptep_get_lockless = x86-pae; tlb_flush = ipi' },
+  { id: 'x86-pae-paravirt', label: 'x86-PAE split read, paravirt flush', arch: 'x86-pae', cfg: 'arch = x86-pae; ptep_get_lockless = x86-pae; tlb_flush = paravirt' },
+];
+
+/** A scenario run: template + extra substitutions; `bad` decides whether the outcome violates the column. */
+interface Probe { template: string; subst?: Record<string, string>; kind: 'checks' | 'exists'; checks?: string[] }
+export interface MatrixCol { id: string; label: string; info?: boolean; probes: (row: MatrixRow) => Probe[] | string }
+
+const GUP_SCEN = ['gup-unfold', 'gup-mprotect-write', 'fn-remap', 'gup-wrprotect', 'gup-clear-young', 'spurious-hw-ad'];
+export const COLS: MatrixCol[] = [
+  { id: '1', label: '(1) = ptep_get() unraced',
+    probes: (r) => [{ template: r.arch === 'arm64' ? 'req1' : 'req1-pae', kind: 'exists' }] },
+  { id: '3', label: '(3) GUP-fast: no garbage, no wrong page',
+    probes: (r) => r.arch === 'arm64'
+      ? GUP_SCEN.map((t) => ({ template: t, kind: 'checks' as const, checks: ['garbage', 'gup-wrong-page'] }))
+      : [{ template: 'pae-gup-zap', kind: 'checks', checks: ['garbage', 'gup-wrong-page'] }] },
+  { id: '3a', label: '(3a) non-A/D fields consistent',
+    probes: (r) => r.arch === 'arm64'
+      ? GUP_SCEN.map((t) => ({ template: t, kind: 'checks' as const, checks: ['garbage'] }))
+      : 'x86-PAE cannot read a PTE atomically: (3b) applies instead (split read + IPI), see column 3' },
+  { id: 'kvm', label: 'no false-positive dirty to KVM',
+    probes: (r) => r.arch === 'arm64'
+      ? [{ template: 'kvm-aba', kind: 'checks', checks: ['spte-clean-writable'] }]
+      : 'no contpte gather on x86-PAE: A/D come from the one entry read (KVM scenarios are arm64 contpte)' },
+  { id: 'r9b', label: 'fault path keeps dirty (pte_same, norecency; HW and SW A/D)',
+    probes: (r) => r.arch === 'arm64'
+      ? (['pte_same', 'norecency'] as const).flatMap((fc) => [
+          { template: 'fault-norecency', kind: 'checks' as const, checks: ['lost-dirty'], subst: { FC: fc, HAFDBS: 'on', PSAF: 'arm64' } },
+          { template: 'fault-norecency', kind: 'checks' as const, checks: ['lost-dirty'], subst: { FC: fc, HAFDBS: 'off', PSAF: 'generic' } },
+        ])
+      : 'R9b concerns arm64 and software-managed A/D; the x86-PAE fault-path models are not in this matrix' },
+  { id: 'fn', label: 'false-negative dirty possible', info: true,
+    probes: (r) => r.arch === 'arm64'
+      ? [{ template: 'fn-remap', kind: 'exists' }, { template: 'req1', kind: 'exists' }]
+      : 'no contpte block on x86-PAE: only the benign R2 false negative (HW sets dirty after the read)' },
+  { id: 'spurious', label: 'spurious GUP-fast recheck failures', info: true,
+    probes: (r) => r.arch === 'arm64' ? [{ template: 'spurious-hw-ad', kind: 'exists' }]
+      : 'the spurious-failure scenario is a contpte block (HW A/D on a neighbour); not modelled for x86-PAE' },
+];
+
+export type CellVerdict = 'holds' | 'violated' | 'n/a' | 'incomplete' | 'yes' | 'no';
+export interface MatrixCell {
+  row: string; col: string; verdict: CellVerdict;
+  states: number; contPtes: number; runs: number;
+  traceId?: string; scenario?: string; bound?: string; reason?: string;
+}
+export interface MatrixTrace { id: string; row: string; col: string; scenario: string; check: string; steps: string[] }
+export interface MatrixResult { contPtes: number; cells: MatrixCell[]; traces: MatrixTrace[]; notes: string[] }
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+export function templateText(name: string): string {
+  return readFileSync(join(root, 'matrix', `${name}.litmus`), 'utf8');
+}
+
+export function instantiate(name: string, row: MatrixRow, n: number, subst: Record<string, string> = {}): string {
+  const cfg = row.arch === 'arm64' ? `${row.cfg}; cont_ptes = ${n}` : row.cfg;
+  const all: Record<string, string> = {
+    CFG: cfg, N: String(n), END: '0x' + (0x10000 + n * 0x1000).toString(16),
+    LAST: '0x' + (0x10000 + (n - 1) * 0x1000).toString(16), LASTIDX: String(n - 1), ...subst,
+  };
+  return templateText(name).replace(/@([A-Z]+)@/g, (m, k: string) => all[k] ?? m);
+}
+
+export interface MatrixOptions { contPtes?: number; only?: string; maxStates?: number; timeoutMs?: number }
+
+function stepText(s: unknown): string {
+  if (typeof s === 'string') return s;
+  const o = s as Record<string, unknown>;
+  return typeof o.text === 'string' ? o.text : typeof o.label === 'string' ? `${o.proc ?? ''} ${o.label}` : JSON.stringify(s);
+}
+
+// Where the thread (domain.md §1, §8) decided a cell; anything else found differently is footnoted.
+export const THREAD: Record<string, CellVerdict> = {
+  'arm64-2024/1': 'holds', 'ptep-get/1': 'holds',
+  'arm64-2024/3': 'holds', 'arm64-2024/3a': 'holds', 'ptep-get/3': 'holds', 'ptep-get/3a': 'holds',
+  'single-load/3': 'holds', 'single-load/3a': 'holds',
+  'x86-pae-ipi/3': 'holds', 'x86-pae-paravirt/3': 'violated',
+  'arm64-2024/kvm': 'holds', 'ptep-get/kvm': 'violated', 'single-load/kvm': 'holds',
+  'arm64-2024/r9b': 'violated', 'ptep-get/r9b': 'violated', 'single-load/r9b': 'violated',
+  'arm64-2024/fn': 'no', 'ptep-get/fn': 'yes', 'single-load/fn': 'yes',
+  'arm64-2024/spurious': 'yes', 'ptep-get/spurious': 'yes',
+};
+
+export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
+  const n = opts.contPtes ?? 4;
+  const [onlyRow, onlyCol] = (opts.only ?? '').split('/');
+  const cells: MatrixCell[] = [];
+  const traces: MatrixTrace[] = [];
+  const notes: string[] = [];
+  const cache = new Map<string, LitmusOutcome>();
+  for (const row of ROWS) {
+    if (onlyRow && onlyRow !== row.id) continue;
+    for (const col of COLS) {
+      if (onlyCol && onlyCol !== col.id) continue;
+      const probes = col.probes(row);
+      if (typeof probes === 'string') {
+        cells.push({ row: row.id, col: col.id, verdict: 'n/a', states: 0, contPtes: n, runs: 0, reason: probes });
+        continue;
+      }
+      let states = 0;
+      let cell: MatrixCell | undefined;
+      let bound: string | undefined;
+      for (const p of probes) {
+        const text = instantiate(p.template, row, n, p.subst);
+        const key = text;
+        let o = cache.get(key);
+        if (!o) {
+          o = runLitmusText(text, `matrix/${p.template}.litmus`, { maxStates: opts.maxStates, timeoutMs: opts.timeoutMs });
+          cache.set(key, o);
+        }
+        states += o.stats.states;
+        const scen = p.template + (p.subst ? `[${Object.values(p.subst).join(',')}]` : '');
+        const bad = p.kind === 'checks'
+          ? o.violations.find((v) => p.checks!.includes(v.check))
+          : o.positive > 0 ? { check: 'exists', trace: [] as unknown[] } : undefined;
+        if (bad) {
+          const id = `T${traces.length + 1}`;
+          traces.push({ id, row: row.id, col: col.id, scenario: scen, check: bad.check, steps: bad.trace.map(stepText) });
+          cell = { row: row.id, col: col.id, verdict: col.info ? 'yes' : 'violated', states, contPtes: n, runs: 0, traceId: id, scenario: scen };
+          break;
+        }
+        if (o.completion && !(o.completion as { complete?: boolean }).complete) {
+          bound ??= `${scen}: ${JSON.stringify(o.completion)}`;
+        }
+      }
+      cell ??= bound
+        ? { row: row.id, col: col.id, verdict: 'incomplete', states, contPtes: n, runs: 0, bound }
+        : { row: row.id, col: col.id, verdict: col.info ? 'no' : 'holds', states, contPtes: n, runs: 0 };
+      cell.states = states;
+      cell.runs = probes.length;
+      cells.push(cell);
+      const t = THREAD[`${row.id}/${col.id}`];
+      if (t && cell.verdict !== t && cell.verdict !== 'incomplete') {
+        notes.push(`${row.id}/${col.id}: ptelab finds ${cell.verdict}${cell.traceId ? ` (${cell.traceId})` : ''}, the thread concluded ${t}`);
+      }
+    }
+  }
+  return { contPtes: n, cells, traces, notes };
+}
+
+function cellText(c: MatrixCell, foot: Map<string, number>): string {
+  switch (c.verdict) {
+    case 'holds': return `holds (${c.states} st)`;
+    case 'violated': case 'yes': return `${c.verdict}${c.traceId ? ` ${c.traceId}` : ''}`;
+    case 'no': return `no (${c.states} st)`;
+    case 'incomplete': return 'incomplete';
+    case 'n/a': {
+      if (!foot.has(c.reason!)) foot.set(c.reason!, foot.size + 1);
+      return `n/a [${foot.get(c.reason!)}]`;
+    }
+  }
+}
+
+export function formatMatrix(r: MatrixResult, format: 'text' | 'md' | 'json' | 'html'): string {
+  if (format === 'json') return JSON.stringify(r, null, 2) + '\n';
+  const foot = new Map<string, number>();
+  const cols = COLS.filter((c) => r.cells.some((x) => x.col === c.id));
+  const rows = ROWS.filter((row) => r.cells.some((x) => x.row === row.id));
+  const grid = rows.map((row) => [row.id, ...cols.map((c) => {
+    const cell = r.cells.find((x) => x.row === row.id && x.col === c.id);
+    return cell ? cellText(cell, foot) : '';
+  })]);
+  const head = ['ptep_get_lockless', ...cols.map((c) => c.id + (c.info ? ' (info)' : ''))];
+  const lines: string[] = [];
+  const tail: string[] = [];
+  tail.push(`cont_ptes = ${r.contPtes}; st = distinct states explored over the column's scenarios.`);
+  tail.push('Columns: ' + cols.map((c) => `${c.id} = ${c.label}`).join('; ') + '.');
+  for (const [reason, i] of foot) tail.push(`[${i}] n/a: ${reason}`);
+  for (const c of r.cells) if (c.verdict === 'incomplete') tail.push(`${c.row}/${c.col}: incomplete, bound hit (${c.bound})`);
+  for (const n of r.notes) tail.push(`Differs from the thread: ${n}`);
+  for (const t of r.traces) {
+    tail.push(`${t.id}: ${t.row}/${t.col}, scenario matrix/${t.scenario.replace(/\[.*/, '')}.litmus${t.scenario.includes('[') ? ' ' + t.scenario.slice(t.scenario.indexOf('[')) : ''}, ${t.check === 'exists' ? 'exists witness' : `check ${t.check}`}`);
+    for (const s of t.steps) tail.push(`    ${s}`);
+  }
+  if (format === 'md') {
+    lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+    for (const g of grid) lines.push(`| ${g.join(' | ')} |`);
+    return lines.join('\n') + '\n\n' + tail.map((t) => (t.startsWith('    ') ? t : `- ${t}`)).join('\n') + '\n';
+  }
+  if (format === 'html') {
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    return `<!doctype html><meta charset="utf-8"><title>ptelab matrix</title><table border="1">\n<tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>\n`
+      + grid.map((g) => `<tr>${g.map((x) => `<td>${esc(x)}</td>`).join('')}</tr>`).join('\n')
+      + `\n</table><pre>${esc(tail.join('\n'))}</pre>\n`;
+  }
+  const w = head.map((h, i) => Math.max(h.length, ...grid.map((g) => g[i]!.length)));
+  const fmt = (g: string[]) => g.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();
+  lines.push(fmt(head), w.map((x) => '-'.repeat(x)).join('  '));
+  for (const g of grid) lines.push(fmt(g));
+  return lines.join('\n') + '\n\n' + tail.join('\n') + '\n';
+}
