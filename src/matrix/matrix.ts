@@ -94,6 +94,14 @@ export const THREAD: Record<string, CellVerdict> = {
   'arm64-2024/spurious': 'yes', 'ptep-get/spurious': 'yes',
 };
 
+/** Why a cell reads as it does, printed under the table when the cell is shown. */
+export const CELL_NOTES: Record<string, string> = {
+  'x86-pae-ipi/3': 'with IPI flushes the wrong-page pin of R10 is gone, but zap-before-flush lets a fault install a new page without any IPI, so the first split read can still be garbage acted on (pte_page + refcount on an unrelated folio); the thread (§1 3b) treats IPIs as sufficient',
+  'single-load/1': 'a single __ptep_get() load drops the A/D bits recorded in other entries of the contpte block, so it is not ptep_get() even unraced; the thread proposed it only as a distinct API (R12 ptep_get_gup_fast, RFC ptep_get_lockless_norecency), not as ptep_get_lockless()',
+  'arm64-2024/r9b': 'violated only with fault_compare = norecency on software A/D with the generic ptep_set_access_flags (RFC patch 3, R9b); pte_same, and arm64\'s OR-only helper, hold',
+  'single-load/spurious': 'HW may record A/D in the target entry itself; with one entry read only those updates cause a failed recheck',
+};
+
 export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
   const n = opts.contPtes ?? 4;
   const [onlyRow, onlyCol] = (opts.only ?? '').split('/');
@@ -181,6 +189,7 @@ export function formatMatrix(r: MatrixResult, format: 'text' | 'md' | 'json' | '
   for (const [reason, i] of foot) tail.push(`[${i}] n/a: ${reason}`);
   for (const c of r.cells) if (c.verdict === 'incomplete') tail.push(`${c.row}/${c.col}: incomplete, bound hit (${c.bound})`);
   for (const n of r.notes) tail.push(`Differs from the thread: ${n}`);
+  for (const c of r.cells) { const k = `${c.row}/${c.col}`; if (CELL_NOTES[k]) tail.push(`Note ${k}: ${CELL_NOTES[k]}.`); }
   for (const t of r.traces) {
     tail.push(`${t.id}: ${t.row}/${t.col}, scenario matrix/${t.scenario.replace(/\[.*/, '')}.litmus${t.scenario.includes('[') ? ' ' + t.scenario.slice(t.scenario.indexOf('[')) : ''}, ${t.check === 'exists' ? 'exists witness' : `check ${t.check}`}`);
     for (const s of t.steps) tail.push(`    ${s}`);
