@@ -67,11 +67,14 @@ export function templateText(name: string): string {
 
 export function instantiate(name: string, row: MatrixRow, n: number, subst: Record<string, string> = {}): string {
   const cfg = row.arch === 'arm64' ? `${row.cfg}; cont_ptes = ${n}` : row.cfg;
+  // The block is naturally aligned: base = max(0x10000, n pages).
+  const base = Math.max(0x10000, n * 0x1000);
+  const hex = (x: number) => '0x' + x.toString(16);
   const all: Record<string, string> = {
-    CFG: cfg, N: String(n), END: '0x' + (0x10000 + n * 0x1000).toString(16),
-    LAST: '0x' + (0x10000 + (n - 1) * 0x1000).toString(16), LASTIDX: String(n - 1), ...subst,
+    CFG: cfg, N: String(n), BASE: hex(base), BASE1: hex(base + 0x1000), MID: hex(base + 0x2000),
+    END: hex(base + n * 0x1000), LAST: hex(base + (n - 1) * 0x1000), LASTIDX: String(n - 1), ...subst,
   };
-  return templateText(name).replace(/@([A-Z]+)@/g, (m, k: string) => all[k] ?? m);
+  return templateText(name).replace(/@([A-Z0-9]+)@/g, (m, k: string) => all[k] ?? m);
 }
 
 export interface MatrixOptions { contPtes?: number; only?: string; maxStates?: number; timeoutMs?: number }
@@ -140,8 +143,8 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
           cell = { row: row.id, col: col.id, verdict: col.info ? 'yes' : 'violated', states, contPtes: n, runs: 0, traceId: id, scenario: scen };
           break;
         }
-        if (o.completion && !(o.completion as { complete?: boolean }).complete) {
-          bound ??= `${scen}: ${JSON.stringify(o.completion)}`;
+        if (!o.completion.complete) {
+          bound ??= `${o.completion.bound}: ${o.completion.detail} in ${scen}, ${o.stats.states} states`;
         }
       }
       cell ??= bound
@@ -164,7 +167,7 @@ function cellText(c: MatrixCell, foot: Map<string, number>): string {
     case 'holds': return `holds (${c.states} st)`;
     case 'violated': case 'yes': return `${c.verdict}${c.traceId ? ` ${c.traceId}` : ''}`;
     case 'no': return `no (${c.states} st)`;
-    case 'incomplete': return 'incomplete';
+    case 'incomplete': return `incomplete (${c.bound!.replace(/:.*/, '')})`;
     case 'n/a': {
       if (!foot.has(c.reason!)) foot.set(c.reason!, foot.size + 1);
       return `n/a [${foot.get(c.reason!)}]`;
