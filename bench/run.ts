@@ -17,11 +17,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
 import { InputError } from '../src/frontend/diagnostics.js';
 import { exploreParallel } from '../src/explore/parallel.js';
 import { explore } from '../src/explore/bfs.js';
 import { litmusSystemFromText } from '../src/runner.js';
+import { litmusFilesUnder } from '../src/frontend/files.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -100,19 +100,6 @@ function contPtesVariant(text: string, n: number): string {
     .replace(/0x1([0-3])000\b/g, (_m, d: string) => hex(base + Number(d) * 0x1000));
 }
 
-/** Every .litmus file below dir, sorted. */
-function litmusFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.litmus')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 /** N processes, each doing K read-increment-write steps on its own variable or on one shared x. */
 export function counters(n: number, k: number, shared: boolean): string {
