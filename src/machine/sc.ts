@@ -600,14 +600,7 @@ class Sc implements ScSystem {
       case Op.Fence:
         break;
       case Op.Call: {
-        const ctx = this.ctx;
-        this.loadArgs(r, s);
-        ctx.s = s;
-        ctx.proc = p;
-        ctx.data = r.data;
-        ctx.r = r;
-        ctx.probing = false;
-        ctx.halted = false;
+        const ctx = this.bindCall(r, s, p, false);
         ctx.stayed = false;
         ctx.resLo = 0;
         ctx.resHi = 0;
@@ -622,6 +615,19 @@ class Sc implements ScSystem {
       }
     }
     s[p]++;
+  }
+
+  /** Point the shared intrinsic context at call `r` of process p in state s (probing: read-only use). */
+  private bindCall(r: RInstr, s: Int32Array, p: number, probing: boolean): ExecCtx {
+    const ctx = this.ctx;
+    this.loadArgs(r, s);
+    ctx.s = s;
+    ctx.proc = p;
+    ctx.data = r.data;
+    ctx.r = r;
+    ctx.probing = probing;
+    ctx.halted = false;
+    return ctx;
   }
 
   private loadArgs(r: RInstr, s: Int32Array): void {
@@ -789,15 +795,7 @@ class Sc implements ScSystem {
     const r = this.code[p][s[p]];
     const def = r.def;
     if (def === null || def.enabled === undefined) return true;
-    const ctx = this.ctx;
-    this.loadArgs(r, s);
-    ctx.s = s;
-    ctx.proc = p;
-    ctx.data = r.data;
-    ctx.r = r;
-    ctx.probing = true;
-    ctx.halted = false;
-    return def.enabled(ctx);
+    return def.enabled(this.bindCall(r, s, p, true));
   }
 
   private procSuccessors(s: Int32Array, p: number, sink: SuccessorSink): void {
@@ -808,14 +806,7 @@ class Sc implements ScSystem {
     let n = 1;
     const def = r.def;
     if (def !== null && (def.enabled !== undefined || def.choices !== undefined)) {
-      const ctx = this.ctx;
-      this.loadArgs(r, s);
-      ctx.s = s;
-      ctx.proc = p;
-      ctx.data = r.data;
-      ctx.r = r;
-      ctx.probing = true;
-      ctx.halted = false;
+      const ctx = this.bindCall(r, s, p, true);
       if (def.enabled !== undefined && !def.enabled(ctx)) return;
       if (def.choices !== undefined) n = def.choices(ctx);
     }
@@ -1006,13 +997,7 @@ class Sc implements ScSystem {
       case 'fence':
         return { ...base, kind: 'fence', text: `${ins.name}()` };
       case 'call': {
-        const ctx = this.ctx;
-        this.loadArgs(r, s);
-        ctx.s = s;
-        ctx.proc = p;
-        ctx.data = r.data;
-        ctx.r = r;
-        ctx.probing = true;
+        const ctx = this.bindCall(r, s, p, true);
         const text = r.def!.describe?.(ctx, choice) ?? `${ins.name}(${ins.args.map((x) => val(opnd(x))).join(', ')})`;
         ctx.probing = false;
         return { ...base, kind: r.def!.kind, text };
