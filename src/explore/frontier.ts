@@ -37,19 +37,7 @@ export class Frontier {
 
   /** Copy `s` to the back of the queue. May throw RangeError when a page cannot be allocated. */
   push(s: Int32Array): void {
-    if (this.tail >= this.per) {
-      let p = this.spare;
-      if (p === null) p = new Int32Array(this.pageWords);
-      else this.spare = null;
-      this.pages.push(p);
-      this.tail = 0;
-    }
-    const page = this.pages[this.pages.length - 1]!;
-    const w = this.words;
-    const base = this.tail * w;
-    for (let i = 0; i < w; i++) page[base + i] = s[i]!;
-    this.tail++;
-    this.length++;
+    this.pushFrom(s, 0);
   }
 
   /** Copy `words` words of `src` from `offset` to the back of the queue (as push). */
