@@ -17,7 +17,7 @@ import { machineLowerOptions } from './machine/pt/machine.js';
 import { explore } from './explore/bfs.js';
 import { exploreParallel } from './explore/parallel.js';
 import type { ExploreOptions } from './explore/result.js';
-import { evaluate, type LitmusOutcome } from './report/outcome.js';
+import { evaluate, witnessPredicate, type LitmusOutcome } from './report/outcome.js';
 
 export { compareLocs } from './report/cond.js';
 export { evaluate, expectedResult, observedLocations } from './report/outcome.js';
@@ -108,7 +108,7 @@ export function runLitmusText(text: string, file: string, opts: RunOptions = {})
   const test = parseLitmus(text, file);
   const program = lower(test, models(), machineLowerOptions(test, { disabledChecks: opts.disabledChecks }));
   const system = (opts.backend ?? scBackend).createSystem(program);
-  const result = explore(system, exploreOptions(opts));
+  const result = explore(system, { ...exploreOptions(opts), witness: witnessPredicate(test, system) });
   return evaluate(test, system, result);
 }
 

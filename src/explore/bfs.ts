@@ -61,6 +61,8 @@ class Explorer implements SuccessorSink, PorHost {
   private readonly finals: Int32Array[] = [];
   private deadlocks = 0;
   private deadlockTrace: TraceStep[] | undefined;
+  private readonly witness: ExploreOptions['witness'];
+  private witnessTrace: TraceStep[] | undefined;
 
   // bookkeeping for periodic checks
   private nextCheck = CHECK_EVERY;
@@ -85,6 +87,7 @@ class Explorer implements SuccessorSink, PorHost {
     this.t0 = performance.now();
     this.deadline = opts.timeoutMs === undefined ? Infinity : this.t0 + opts.timeoutMs;
     this.signal = opts.signal;
+    this.witness = opts.witness;
     this.onProgress = opts.onProgress;
     this.progressMs = opts.progressIntervalMs ?? 250;
     this.nextProgress = this.t0 + this.progressMs;
@@ -167,6 +170,7 @@ class Explorer implements SuccessorSink, PorHost {
       },
     };
     if (this.deadlockTrace !== undefined) result.deadlockTrace = this.deadlockTrace;
+    if (this.witnessTrace !== undefined) result.witnessTrace = this.witnessTrace;
     if (this.onProgress !== undefined) this.progress(now);
     return result;
   }
@@ -218,8 +222,10 @@ class Explorer implements SuccessorSink, PorHost {
 
   private classifyTerminal(id: number, s: Int32Array): void {
     const t = this.system.terminal(s);
-    if (t === Terminal.Final) this.finals.push(s.slice());
-    else if (t === Terminal.Deadlock) {
+    if (t === Terminal.Final) {
+      this.finals.push(s.slice());
+      if (this.witnessTrace === undefined && this.witness !== undefined && this.witness(s)) this.witnessTrace = traceOf(this.table, id);
+    } else if (t === Terminal.Deadlock) {
       this.deadlocks++;
       if (this.deadlockTrace === undefined) this.deadlockTrace = traceOf(this.table, id);
     }

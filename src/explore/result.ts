@@ -56,6 +56,8 @@ export interface ExploreResult {
   deadlocks: number;
   deadlockTrace?: TraceStep[];
   violations: FoundViolation[];
+  /** Shortest trace to a final state satisfying ExploreOptions.witness (if asked and one was found). */
+  witnessTrace?: TraceStep[];
   completion: Completion;
   stats: ExploreStats;
 }
@@ -84,4 +86,9 @@ export interface ExploreOptions {
    * provably enough to keep every final state, deadlock and violated check. Needs TransitionSystem.por.
    */
   reduction?: boolean;
+  /**
+   * A predicate on final states (e.g. the litmus condition holds): the shortest trace to the first
+   * final state satisfying it is returned as ExploreResult.witnessTrace. Evaluated on final states only.
+   */
+  witness?: (s: Int32Array) => boolean;
 }

@@ -61,6 +61,11 @@ export interface LitmusOutcome {
   stats: ExploreStats;
   /** The `Result:` line of the file's comment (LKMM's expectation), if any. */
   expected?: string;
+  /**
+   * Shortest trace to a final state that decides the condition: one where it holds for exists and
+   * ~exists (the witness, or the counterexample to ~exists), one where it fails for forall.
+   */
+  witness?: { conditionHolds: boolean; trace: StepInfo[]; steps: TraceStep[] };
 }
 
 
@@ -169,6 +174,18 @@ function describeTrace(system: LitmusSystem, trace: readonly TraceStep[]): StepI
   return trace.map((step, i) => system.describeStep(states[i]!, step.agent, step.choice));
 }
 
+/**
+ * The predicate on final states that picks the state deciding the condition (see
+ * LitmusOutcome.witness): past the filter, and the condition holds (exists, ~exists) or fails (forall).
+ */
+export function witnessPredicate(test: LitmusFile, system: LitmusSystem): (s: Int32Array) => boolean {
+  const ev = makeEvaluator(system);
+  const want = test.final?.quantifier !== 'forall';
+  const cond = test.final?.cond;
+  if (cond === undefined) return () => false;
+  return (s) => (!test.filter || ev(test.filter, s)) && ev(cond, s) === want;
+}
+
 const KIND = { exists: 'Allowed', '~exists': 'Forbidden', forall: 'Required' } as const;
 
 export function evaluate(
@@ -178,6 +195,7 @@ export function evaluate(
     finals: Int32Array[];
     deadlocks: number;
     deadlockTrace?: TraceStep[];
+    witnessTrace?: TraceStep[];
     violations: { check: string; trace: TraceStep[] }[];
     completion: Completion;
     stats: ExploreStats;
@@ -233,5 +251,8 @@ export function evaluate(
     completion: result.completion,
     stats: result.stats,
     ...(expected !== undefined ? { expected } : {}),
+    ...(result.witnessTrace
+      ? { witness: { conditionHolds: q !== 'forall', trace: describeTrace(system, result.witnessTrace), steps: result.witnessTrace } }
+      : {}),
   };
 }
