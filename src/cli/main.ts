@@ -22,7 +22,7 @@ import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
 import type { FromWorker, WorkerJob } from './protocol.js';
 import { MACHINE_CHECKS } from '../machine/pt/machine.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
 import { formatMatrix, runMatrix } from '../matrix/matrix.js';
@@ -109,7 +109,7 @@ function runInWorker(files: string[], opts: WorkerJob['opts'], onReply: (r: Repl
     process.on('SIGINT', onSigint);
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'progress') {
-        progress.update(label(m.index), m.states, m.seconds);
+        progress.update({ label: label(m.index), states: m.states, seconds: m.seconds, queue: m.queue, rss: m.rss });
         return;
       }
       if (m.type === 'done') {
@@ -159,7 +159,7 @@ async function runFile(file: string, flags: RunFlags, opts: WorkerJob['opts']): 
         process.stdout.write(flags.json ? JSON.stringify(toJson(o), null, 2) + '\n' : formatHerd(o));
         if (flags.stats && !flags.json) process.stderr.write(statsLine(o) + '\n');
         if (flags.traceOut || flags.html) {
-          const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations, flags.check ?? []);
+          const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations, flags.check ?? [], o.witness?.steps);
           if (flags.traceOut) writeFileSync(flags.traceOut, JSON.stringify(tf, null, 1) + '\n');
           if (flags.html) writeFileSync(flags.html, renderHtml(tf));
         }
@@ -313,6 +313,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--only <cell>', 'one row, column or cell: ROW, ROW/COL or /COL (e.g. ptep-get/3a)')
     .option('--max-states <n>', 'per scenario: stop after N distinct states (cell: incomplete)', parseCount)
     .option('--timeout <sec>', 'per scenario: stop after SEC seconds (cell: incomplete)', parseSeconds)
+    .option('--trace-dir <dir>', 'save each violated cell\'s trace as DIR/T<n>.json (for ptelab replay) and DIR/T<n>.html')
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .action((flags: MatrixFlags) => {
@@ -321,12 +322,35 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-interface MatrixFlags { contPtes: number; format: string; only?: string; maxStates?: number; timeout?: number }
+interface MatrixFlags { contPtes: number; format: string; only?: string; maxStates?: number; timeout?: number; traceDir?: string }
 
 function matrixCommand(flags: MatrixFlags): number {
   if (!['text', 'md', 'json', 'html'].includes(flags.format)) throw new UsageError(`--format: expected text|md|json|html, found ${flags.format}`);
-  const r = runMatrix({ contPtes: flags.contPtes, only: flags.only, maxStates: flags.maxStates, timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000 });
+  if (flags.traceDir) {
+    try {
+      mkdirSync(flags.traceDir, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`--trace-dir: cannot create ${flags.traceDir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const progress = new Progress(process.stderr);
+  let r;
+  try {
+    r = runMatrix({
+      contPtes: flags.contPtes, only: flags.only, maxStates: flags.maxStates,
+      timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.clear();
+  }
   if (!r.cells.length) throw new UsageError(`--only ${flags.only}: no such row/column`);
+  if (flags.traceDir) {
+    for (const t of r.traces) {
+      writeFileSync(join(flags.traceDir, `${t.id}.json`), JSON.stringify(t.trace, null, 1) + '\n');
+      writeFileSync(join(flags.traceDir, `${t.id}.html`), renderHtml(t.trace));
+    }
+  }
   process.stdout.write(formatMatrix(r, flags.format as 'text' | 'md' | 'json' | 'html'));
   return r.cells.some((c) => c.verdict === 'incomplete') ? EXIT_INCOMPLETE : EXIT_OK;
 }

@@ -10,7 +10,7 @@ export interface WorkerJob {
 }
 
 export type FromWorker =
-  | { type: 'progress'; index: number; file: string; states: number; transitions: number; seconds: number; rss: number }
+  | { type: 'progress'; index: number; file: string; states: number; transitions: number; queue: number; seconds: number; rss: number }
   | { type: 'result'; index: number; file: string; outcome: LitmusOutcome }
   | { type: 'error'; index: number; file: string; kind: 'input' | 'internal'; message: string; stack?: string }
   | { type: 'skipped'; index: number; file: string }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       progressIntervalMs: 100,
       onProgress: (p) => {
         if (Atomics.load(flag, 0) !== 0 && !controller.signal.aborted) controller.abort();
-        post({ type: 'progress', index, file, states: p.states, transitions: p.transitions, seconds: p.seconds, rss: p.rss });
+        post({ type: 'progress', index, file, states: p.states, transitions: p.transitions, queue: p.queue, seconds: p.seconds, rss: p.rss });
       },
     };
     try {

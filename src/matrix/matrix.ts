@@ -1,9 +1,11 @@
 // ptelab matrix: ptep_get_lockless() implementations (rows) × the thread's requirements (columns),
 // each cell checked over racing scenarios built from the litmus templates in matrix/*.litmus.
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLitmusText, type LitmusOutcome } from '../runner.js';
+import { conditionText, formatSteps, makeTraceFile, type TraceFile } from '../report/trace.js';
 
 export interface MatrixRow { id: string; label: string; arch: 'arm64' | 'x86-pae'; cfg: string }
 export const ROWS: MatrixRow[] = [
@@ -57,7 +59,12 @@ export interface MatrixCell {
   states: number; contPtes: number; runs: number;
   traceId?: string; scenario?: string; bound?: string; reason?: string;
 }
-export interface MatrixTrace { id: string; row: string; col: string; scenario: string; check: string; steps: string[] }
+/**
+ * The evidence for a violated (or `yes`) cell: the shortest counterexample of a check, or for the
+ * info columns the shortest witness of the scenario's `exists`, as a replayable trace file
+ * (`ptelab replay`, `--html`) whose text is the instantiated scenario.
+ */
+export interface MatrixTrace { id: string; row: string; col: string; scenario: string; check: string; witness: boolean; trace: TraceFile }
 export interface MatrixResult { contPtes: number; cells: MatrixCell[]; traces: MatrixTrace[]; notes: string[] }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -77,12 +84,10 @@ export function instantiate(name: string, row: MatrixRow, n: number, subst: Reco
   return templateText(name).replace(/@([A-Z0-9]+)@/g, (m, k: string) => all[k] ?? m);
 }
 
-export interface MatrixOptions { contPtes?: number; only?: string; maxStates?: number; timeoutMs?: number }
-
-function stepText(s: unknown): string {
-  if (typeof s === 'string') return s;
-  const o = s as Record<string, unknown>;
-  return typeof o.text === 'string' ? o.text : typeof o.label === 'string' ? `${o.proc ?? ''} ${o.label}` : JSON.stringify(s);
+export interface MatrixOptions {
+  contPtes?: number; only?: string; maxStates?: number; timeoutMs?: number;
+  /** Called during the searches: the cell and scenario, states so far (all scenarios), seconds since the start. */
+  onProgress?: (p: { label: string; states: number; seconds: number; queue: number; rss: number }) => void;
 }
 
 // Where the thread (domain.md §1, §8) decided a cell; anything else found differently is footnoted.
@@ -112,6 +117,8 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
   const traces: MatrixTrace[] = [];
   const notes: string[] = [];
   const cache = new Map<string, LitmusOutcome>();
+  const t0 = performance.now();
+  let doneStates = 0;
   for (const row of ROWS) {
     if (onlyRow && onlyRow !== row.id) continue;
     for (const col of COLS) {
@@ -126,20 +133,33 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
       let bound: string | undefined;
       for (const p of probes) {
         const text = instantiate(p.template, row, n, p.subst);
-        const key = text;
-        let o = cache.get(key);
+        const file = `matrix/${p.template}.litmus`;
+        const scen = p.template + (p.subst ? `[${Object.values(p.subst).join(',')}]` : '');
+        let o = cache.get(text);
         if (!o) {
-          o = runLitmusText(text, `matrix/${p.template}.litmus`, { maxStates: opts.maxStates, timeoutMs: opts.timeoutMs });
-          cache.set(key, o);
+          const label = `matrix ${row.id}/${col.id} ${scen}`;
+          o = runLitmusText(text, file, {
+            maxStates: opts.maxStates, timeoutMs: opts.timeoutMs,
+            ...(opts.onProgress ? {
+              onProgress: (q) => opts.onProgress!({ label, states: doneStates + q.states, seconds: (performance.now() - t0) / 1000, queue: q.queue, rss: q.rss }),
+            } : {}),
+          });
+          doneStates += o.stats.states;
+          cache.set(text, o);
         }
         states += o.stats.states;
-        const scen = p.template + (p.subst ? `[${Object.values(p.subst).join(',')}]` : '');
-        const bad = p.kind === 'checks'
-          ? o.violations.find((v) => p.checks!.includes(v.check))
-          : o.positive > 0 ? { check: 'exists', trace: [] as unknown[] } : undefined;
-        if (bad) {
+        let evidence: TraceFile | undefined;
+        let check = '';
+        if (p.kind === 'checks') {
+          const v = o.violations.find((x) => p.checks!.includes(x.check));
+          if (v) { check = v.check; evidence = makeTraceFile(text, file, [v]); }
+        } else if (o.positive > 0) {
+          check = 'exists';
+          evidence = makeTraceFile(text, file, [], [], o.witness!.steps);
+        }
+        if (evidence) {
           const id = `T${traces.length + 1}`;
-          traces.push({ id, row: row.id, col: col.id, scenario: scen, check: bad.check, steps: bad.trace.map(stepText) });
+          traces.push({ id, row: row.id, col: col.id, scenario: scen, check, witness: p.kind === 'exists', trace: evidence });
           cell = { row: row.id, col: col.id, verdict: col.info ? 'yes' : 'violated', states, contPtes: n, runs: 0, traceId: id, scenario: scen };
           break;
         }
@@ -160,6 +180,16 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
     }
   }
   return { contPtes: n, cells, traces, notes };
+}
+
+/** The header line and steps of one matrix trace (block shown after the steps that change it). */
+export function formatMatrixTrace(t: MatrixTrace): string[] {
+  const cx = t.trace.counterexamples[0]!;
+  const scen = `scenario ${t.trace.file}${t.scenario.includes('[') ? ' ' + t.scenario.slice(t.scenario.indexOf('[')) : ''}`;
+  const what = t.witness ? `the final state satisfies ${conditionText(t.trace)}` : `check ${t.check} fires after the last step`;
+  const lines = [`${t.id}: ${t.row}/${t.col}, ${scen}, ${what} (${cx.described.length} steps)`, ...formatSteps(t.trace.initial, cx.described, { indent: '    ', onlyChanged: true })];
+  if (cx.final) lines.push(`    final        ${cx.final}`);
+  return lines;
 }
 
 function cellText(c: MatrixCell, foot: Map<string, number>): string {
@@ -193,10 +223,8 @@ export function formatMatrix(r: MatrixResult, format: 'text' | 'md' | 'json' | '
   for (const c of r.cells) if (c.verdict === 'incomplete') tail.push(`${c.row}/${c.col}: incomplete, bound hit (${c.bound})`);
   for (const n of r.notes) tail.push(`Differs from the thread: ${n}`);
   for (const c of r.cells) { const k = `${c.row}/${c.col}`; if (CELL_NOTES[k]) tail.push(`Note ${k}: ${CELL_NOTES[k]}.`); }
-  for (const t of r.traces) {
-    tail.push(`${t.id}: ${t.row}/${t.col}, scenario matrix/${t.scenario.replace(/\[.*/, '')}.litmus${t.scenario.includes('[') ? ' ' + t.scenario.slice(t.scenario.indexOf('[')) : ''}, ${t.check === 'exists' ? 'exists witness' : `check ${t.check}`}`);
-    for (const s of t.steps) tail.push(`    ${s}`);
-  }
+  if (r.traces.length) tail.push('Traces (the PTE block is shown after the steps that change it; `ptelab matrix --trace-dir DIR` saves each as DIR/T<n>.json for `ptelab replay` and DIR/T<n>.html):');
+  for (const t of r.traces) tail.push(...formatMatrixTrace(t));
   if (format === 'md') {
     lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
     for (const g of grid) lines.push(`| ${g.join(' | ')} |`);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PteBlockInfo, StepInfo } from '../machine/litmus-system.js';
 import { modelsDir } from '../models/library.js';
-import type { TraceFile } from './trace.js';
+import { conditionText, type TraceFile } from './trace.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -86,8 +86,10 @@ export function renderHtml(tf: TraceFile): string {
       prev = s.pte;
     });
     sections.push(
-      `<section class="cx" id="cx${ci}"><h2>Violation: <span class="check">${esc(cx.check)}</span> <small>(${cx.described.length} steps; the check fires after step ${cx.described.length})</small></h2>` +
-        `<table class="trace"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></section>`,
+      `<section class="cx" id="cx${ci}"><h2>${cx.witness ? 'Witness' : 'Violation'}: <span class="check">${esc(cx.check)}</span> <small>(${cx.described.length} steps; ${cx.witness ? `the final state after step ${cx.described.length} ${cx.check === 'forall' ? 'fails' : 'satisfies'} ${conditionText(tf)}` : `the check fires after step ${cx.described.length}`})</small></h2>` +
+        `<table class="trace"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>` +
+        (cx.final ? `<p class="final">Final state: <code>${esc(cx.final)}</code></p>` : '') +
+        `</section>`,
     );
   });
   if (!sections.length) sections.push('<p>No violation: nothing to show.</p>');

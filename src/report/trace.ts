@@ -11,12 +11,24 @@ import * as x86 from '../machine/x86/pae.js';
 import { replay } from '../explore/trace.js';
 import type { TraceStep } from '../explore/result.js';
 import { litmusSystemFromText } from '../runner.js';
+import { Terminal } from '../explore/system.js';
+import { observedLocations, witnessPredicate } from './outcome.js';
+import { formatCondition, locName } from './cond.js';
+import { parseLitmus } from '../frontend/parser.js';
 
 export const TRACE_FORMAT = 'ptelab-trace/1';
 
 /** One saved counterexample. */
 export interface SavedCounterexample {
+  /** The violated check, or for a witness the condition's quantifier (`exists`, `~exists`, `forall`). */
   check: string;
+  /**
+   * A witness rather than a check violation: the steps end in a final state that decides the
+   * litmus condition (it holds for exists/~exists, fails for forall; report/outcome.ts witnessPredicate).
+   */
+  witness?: boolean;
+  /** For a witness: the observed locations in the final state, herd7 style (`0:e=0; 1:r1=page(A,3)`). */
+  final?: string;
   steps: TraceStep[];
   /** The steps described, each with the PTE block(s) after it. */
   described: StepInfo[];
@@ -101,6 +113,7 @@ export function makeTraceFile(
   file: string,
   violations: readonly { check: string; steps?: TraceStep[] }[],
   disabledChecks: string[] = [],
+  witness?: TraceStep[],
 ): TraceFile {
   const system = litmusSystemFromText({ text, file, disabledChecks });
   const counterexamples: SavedCounterexample[] = [];
@@ -110,6 +123,14 @@ export function makeTraceFile(
     const d = describeWithBlocks(system, v.steps);
     initial = d.initial;
     counterexamples.push({ check: v.check, steps: v.steps, described: d.steps });
+  }
+  if (witness) {
+    const d = describeWithBlocks(system, witness);
+    initial = d.initial;
+    // Big numbers (PTE values) in hex; herd7's decimal for the rest.
+    const show = (v: string): string => (/^\d{6,}$/.test(v) ? '0x' + BigInt(v).toString(16) : v);
+    const final = observedLocations(system.test).map((l) => `${locName(l)}=${show(system.formatValue(l, system.readLoc(d.final, l)))}`).join('; ');
+    counterexamples.push({ check: system.test.final?.quantifier ?? 'exists', witness: true, final, steps: witness, described: d.steps });
   }
   if (!counterexamples.length) {
     const s = new Int32Array(system.stateWords);
@@ -158,9 +179,14 @@ export function replayTraceFile(tf: TraceFile): { initial: PteBlockInfo[]; resul
     } catch (e) {
       throw new ReplayMismatch(`${cx.check}: ${(e as Error).message}`);
     }
-    const bit = system.checkNames.indexOf(cx.check);
-    const reproduced = bit >= 0 && (system.violations(d.final) & (1 << bit)) !== 0;
-    results.push({ check: cx.check, steps: cx.steps, described: d.steps, reproduced });
+    let reproduced: boolean;
+    if (cx.witness) {
+      reproduced = system.terminal(d.final) === Terminal.Final && witnessPredicate(system.test, system)(d.final);
+    } else {
+      const bit = system.checkNames.indexOf(cx.check);
+      reproduced = bit >= 0 && (system.violations(d.final) & (1 << bit)) !== 0;
+    }
+    results.push({ ...cx, described: d.steps, reproduced });
   }
   return { initial: pteBlocks(system, s0), results };
 }
@@ -170,19 +196,37 @@ export function formatBlocks(blocks: readonly PteBlockInfo[]): string {
   return blocks.map((b) => `${b.table} [${b.entries.map((e) => e.text).join(' | ')}]`).join('  ');
 }
 
+/** The trace file's litmus condition, herd7 syntax (`exists (0:r0=1)`). */
+export function conditionText(tf: TraceFile): string {
+  const f = parseLitmus(tf.text, tf.file).final;
+  return f ? formatCondition(f) : 'the condition';
+}
+
+/** One step per line (`  3. P1  rmw  xchg(...)   [contpte.c:120 contpte_convert]`), each followed by the block after it. */
+export function formatSteps(initial: readonly PteBlockInfo[], steps: readonly StepInfo[], opts: { indent?: string; onlyChanged?: boolean } = {}): string[] {
+  const ind = opts.indent ?? '  ';
+  const out: string[] = [];
+  if (initial.length) out.push(`${ind}initial      ${formatBlocks(initial)}`);
+  let prev = formatBlocks(initial);
+  steps.forEach((s, i) => {
+    const where = s.file ? `${s.file}:${s.line} ${s.func}` : s.func;
+    out.push(`${ind}${String(i + 1).padStart(3)}. ${s.agent.padEnd(8)} ${s.kind.padEnd(6)} ${s.text}${where ? `   [${where}]` : ''}`);
+    const now = s.pte?.length ? formatBlocks(s.pte) : '';
+    if (now && (!opts.onlyChanged || now !== prev)) out.push(`${ind}     after: ${now}`);
+    if (now) prev = now;
+  });
+  return out;
+}
+
 /** Text for `ptelab replay`: each step with the block after it. */
 export function formatReplay(tf: TraceFile, r: ReturnType<typeof replayTraceFile>): string {
   const out: string[] = [];
   out.push(`Replay of ${tf.file}`);
-  out.push(`  initial      ${formatBlocks(r.initial)}`);
   for (const cx of r.results) {
-    out.push(`Counterexample ${cx.check} (${cx.described.length} steps):`);
-    cx.described.forEach((s, i) => {
-      const where = s.file ? `${s.file}:${s.line} ${s.func}` : s.func;
-      out.push(`  ${String(i + 1).padStart(3)}. ${s.agent.padEnd(8)} ${s.kind.padEnd(6)} ${s.text}${where ? `   [${where}]` : ''}`);
-      if (s.pte?.length) out.push(`       after: ${formatBlocks(s.pte)}`);
-    });
-    out.push(cx.reproduced ? `  => ${cx.check} fires: reproduced` : `  => ${cx.check} does NOT fire at the end`);
+    out.push(cx.witness ? `Witness of ${conditionText(tf)} (${cx.described.length} steps):` : `Counterexample ${cx.check} (${cx.described.length} steps):`);
+    out.push(...formatSteps(r.initial, cx.described));
+    if (cx.witness) out.push(cx.reproduced ? `  => final state ${cx.final ?? ''}: the condition ${cx.check === 'forall' ? 'fails' : 'holds'}: reproduced` : `  => the final state does NOT decide the condition`);
+    else out.push(cx.reproduced ? `  => ${cx.check} fires: reproduced` : `  => ${cx.check} does NOT fire at the end`);
   }
   return out.join('\n') + '\n';
 }
