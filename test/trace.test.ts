@@ -71,3 +71,30 @@ test('ptelab replay: a missing trace file or a directory with --html is a one-li
   assert.equal(d.status, 2);
   assert.match(d.stderr, /not a directory/);
 });
+
+test('witness traces: run --trace-out saves the shortest execution deciding the condition; replay re-checks it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptelab-witness-'));
+  const cases = [
+    { q: 'exists (1:r0=1)', holds: 'holds', steps: 2 },
+    { q: 'forall (1:r0=0)', holds: 'fails', steps: 2 },
+  ];
+  for (const c of cases) {
+    const file = join(dir, 'w.litmus');
+    writeFileSync(file, `C W\n{}\nP0(int *x)\n{\n  WRITE_ONCE(*x, 1);\n}\nP1(int *x)\n{\n  int r0;\n  r0 = READ_ONCE(*x);\n}\n${c.q}\n`);
+    const out = join(dir, 'w.json');
+    execFileSync(process.execPath, [bin, 'run', file, '--trace-out', out], { encoding: 'utf8' });
+    const tf = JSON.parse(readFileSync(out, 'utf8')) as TraceFile;
+    assert.equal(tf.counterexamples.length, 1);
+    const cx = tf.counterexamples[0]!;
+    assert.equal(cx.witness, true);
+    assert.equal(cx.steps.length, c.steps, 'shortest: the write, then the read');
+    assert.match(cx.final ?? '', /1:r0=1/);
+    const ok = spawnSync(process.execPath, [bin, 'replay', out], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, new RegExp(`the condition ${c.holds}: reproduced`));
+    // Stopping before the read: not a final state, so it no longer reproduces.
+    cx.steps = cx.steps.slice(0, 1);
+    writeFileSync(out, JSON.stringify(tf));
+    assert.equal(spawnSync(process.execPath, [bin, 'replay', out], { encoding: 'utf8' }).status, 4);
+  }
+});

@@ -98,6 +98,7 @@ export function toJson(o: LitmusOutcome): Record<string, unknown> {
     deadlocks: o.deadlocks,
     ...(o.deadlockTrace ? { deadlockTrace: o.deadlockTrace } : {}),
     violations: o.violations,
+    ...(o.witness ? { witness: o.witness } : {}),
     finalStatesBeforeFilter: o.finalStates,
     ...(o.expected !== undefined ? { expected: o.expected } : {}),
     stats: o.stats,
