@@ -104,7 +104,7 @@ export const THREAD: Record<string, CellVerdict> = {
 
 /** Why a cell reads as it does, printed under the table when the cell is shown. */
 export const CELL_NOTES: Record<string, string> = {
-  'x86-pae-ipi/3': 'with IPI flushes the wrong-page pin of R10 is gone, but zap-before-flush lets a fault install a new page without any IPI, so the first split read can still be garbage acted on (pte_page + refcount on an unrelated folio); the thread (§1 3b) treats IPIs as sufficient',
+  'x86-pae-ipi/3': 'with IPI flushes the wrong-page pin of R10 is gone, but zap-before-flush lets a fault install a new page without any IPI, so the first split read can still be garbage acted on (pte_page + refcount on an unrelated folio); the thread (§1 3b) treats IPIs as sufficient, but this is the MADV_DONTNEED-vs-fault weakness Jann Horn reported in 2022 (domain.md §4, R10: zap_pte_range() drops the PTL before flushing)',
   'single-load/1': 'a single __ptep_get() load drops the A/D bits recorded in other entries of the contpte block, so it is not ptep_get() even unraced; the thread proposed it only as a distinct API (R12 ptep_get_gup_fast, RFC ptep_get_lockless_norecency), not as ptep_get_lockless()',
   'arm64-2024/r9b': 'violated only with fault_compare = norecency on software A/D with the generic ptep_set_access_flags (RFC patch 3, R9b); pte_same, and arm64\'s OR-only helper, hold',
   'single-load/spurious': 'HW may record A/D in the target entry itself; with one entry read only those updates cause a failed recheck',
