@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { runLitmusFile } from '../src/runner.js';
 import { makeTraceFile, type TraceFile } from '../src/report/trace.js';
-import { runMatrix } from '../src/matrix/matrix.js';
+import { formatMatrix, runMatrix } from '../src/matrix/matrix.js';
 import { renderHtml } from '../src/report/html.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,4 +82,17 @@ test('every violated or yes cell of the matrix renders in headless Chromium', ()
       assert.ok(t, `${c.row}/${c.col}: no trace ${c.traceId}`);
       await checkPage(browser, dir, `matrix-${t.id}`, t.trace);
     }
+    // The matrix itself as one page: coloured verdict cells linking to their traces.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const file = join(dir, 'matrix.html');
+    writeFileSync(file, formatMatrix(r, 'html'));
+    await page.goto(pathToFileURL(file).href);
+    assert.equal(await page.locator('table tr').count(), 1 + 6);
+    assert.equal(await page.locator('td.violated').count(), r.cells.filter((c) => c.verdict === 'violated').length);
+    assert.equal(await page.locator('td.holds').count(), r.cells.filter((c) => c.verdict === 'holds').length);
+    assert.equal(await page.locator('td a[href^="#T"]').count(), cells.length);
+    assert.equal(await page.locator('section[id^="T"] pre').count(), r.traces.length);
+    assert.equal(await page.locator('td.violated').first().evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(255, 205, 210)');
+    await page.screenshot({ path: '/tmp/ptelab-matrix.png' });
+    await page.close();
   }));

@@ -230,15 +230,43 @@ export function formatMatrix(r: MatrixResult, format: 'text' | 'md' | 'json' | '
     for (const g of grid) lines.push(`| ${g.join(' | ')} |`);
     return lines.join('\n') + '\n\n' + tail.map((t) => (t.startsWith('    ') ? t : `- ${t}`)).join('\n') + '\n';
   }
-  if (format === 'html') {
-    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-    return `<!doctype html><meta charset="utf-8"><title>ptelab matrix</title><table border="1">\n<tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>\n`
-      + grid.map((g) => `<tr>${g.map((x) => `<td>${esc(x)}</td>`).join('')}</tr>`).join('\n')
-      + `\n</table><pre>${esc(tail.join('\n'))}</pre>\n`;
-  }
+  if (format === 'html') return matrixHtml(r, head, grid, rows, cols, tail);
   const w = head.map((h, i) => Math.max(h.length, ...grid.map((g) => g[i]!.length)));
   const fmt = (g: string[]) => g.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();
   lines.push(fmt(head), w.map((x) => '-'.repeat(x)).join('  '));
   for (const g of grid) lines.push(fmt(g));
   return lines.join('\n') + '\n\n' + tail.join('\n') + '\n';
+}
+
+/** `--format html`: one self-contained page; verdict cells coloured and linked to their traces. */
+function matrixHtml(r: MatrixResult, head: string[], grid: string[][], rows: MatrixRow[], cols: MatrixCol[], tail: string[]): string {
+  const esc = (x: string) => x.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const body = rows.map((row, i) => {
+    const tds = cols.map((c, j) => {
+      const cell = r.cells.find((x) => x.row === row.id && x.col === c.id);
+      if (!cell) return '<td></td>';
+      const text = esc(grid[i]![j + 1]!);
+      const inner = cell.traceId ? text.replace(cell.traceId, `<a href="#${cell.traceId}">${cell.traceId}</a>`) : text;
+      const why = cell.reason ?? cell.bound ?? `${cell.runs} scenario run(s), ${cell.states} states`;
+      return `<td class="${cell.verdict.replace('/', '')}" title="${esc(why)}">${inner}</td>`;
+    }).join('');
+    return `<tr><th>${esc(row.id)}</th>${tds}</tr>`;
+  }).join('\n');
+  const cut = tail.findIndex((t) => t.startsWith('Traces ('));
+  const notes = cut < 0 ? tail : tail.slice(0, cut);
+  const traces = r.traces.map((t) => `<section id="${t.id}"><pre>${esc(formatMatrixTrace(t).join('\n'))}</pre></section>`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ptelab matrix (cont_ptes ${r.contPtes})</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>body{font:13px system-ui,sans-serif;margin:16px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 8px}
+.holds{background:#c8e6c9}.violated{background:#ffcdd2}.yes{background:#ffe0b2}.no{background:#eceff1}.na{background:#fafafa;color:#888}.incomplete{background:#fff59d}
+pre{background:#f5f5f5;padding:6px;overflow:auto}</style></head><body>
+<h1>ptep_get_lockless() × the thread's requirements (cont_ptes = ${r.contPtes})</h1>
+<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>
+${body}
+</table>
+<ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
+<h2>Traces</h2>
+${traces}
+</body></html>
+`;
 }
