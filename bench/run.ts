@@ -9,7 +9,8 @@
 // file alone), synthetic state-heavy litmus tests generated here (N processes each doing K
 // read-increment-write steps on their own or on one shared variable) at several sizes with 1 and 2
 // workers, and the page-table examples (examples/*.litmus, GUP-fast at CONT_PTES 4/16/32), skipped
-// with a note while they do not lower yet. Timings are informational; nothing here fails on them.
+// with a note while they do not lower yet; R05 at CONT_PTES=128 (bounded by a timeout); the whole
+// `ptelab matrix` at CONT_PTES 4 and 16. Timings are informational; nothing here fails on them.
 //
 // Options: --quick (smaller sizes), --only SUBSTRING (scenario filter).
 
@@ -22,6 +23,7 @@ import { exploreParallel } from '../src/explore/parallel.js';
 import { explore } from '../src/explore/bfs.js';
 import { litmusSystemFromText } from '../src/runner.js';
 import { litmusFilesUnder } from '../src/frontend/files.js';
+import { runMatrix } from '../src/matrix/matrix.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -35,6 +37,8 @@ interface Case {
   reduction: boolean;
   maxStates?: number;
   timeoutMs?: number;
+  /** Instead of files/text: the whole `ptelab matrix` at this CONT_PTES (figures summed over its scenario runs). */
+  matrix?: number;
 }
 
 interface Measure {
@@ -49,6 +53,12 @@ interface Measure {
 
 /** Child-process side: run one case and print its figures as JSON. */
 async function runCase(c: Case): Promise<Measure> {
+  if (c.matrix !== undefined) {
+    // Wall time of the whole command (searches, trace replay and description), not search time only.
+    const t0 = performance.now();
+    const t = runMatrix({ contPtes: c.matrix }).totals;
+    return { states: t.states, transitions: t.transitions, seconds: (performance.now() - t0) / 1000, peakRss: t.peakRss, tableBytes: t.tableBytes, complete: t.complete };
+  }
   const texts = c.text !== undefined ? [c.text] : (c.files ?? []).map((f) => readFileSync(f, 'utf8'));
   const m: Measure = { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: true };
   for (let i = 0; i < texts.length; i++) {
@@ -212,11 +222,26 @@ async function main(): Promise<void> {
         const text = contPtesVariant(readFileSync(gup, 'utf8'), cp);
         scenario(`page-table: GUP-fast vs unfold/refold + HW dirty (R05), CONT_PTES=${cp}`, { text, timeoutMs: 60_000 });
       }
+      // CONT_PTES=128 (16K pages) where it fits: one worker with reduction, bounded by time.
+      if (!quick) {
+        const name = 'page-table: GUP-fast vs unfold/refold + HW dirty (R05), CONT_PTES=128';
+        console.error(name);
+        row(name, '1 worker, reduction on', measure({ text: contPtesVariant(readFileSync(gup, 'utf8'), 128), workers: 1, reduction: true, timeoutMs: 120_000 }));
+      }
     }
     for (const f of existsSync(ex) ? litmusFilesUnder(ex) : []) {
       const name = `page-table: ${relative(ex, f)}`;
       console.error(name);
       row(name, '1 worker, reduction on', measure({ files: [f], workers: 1, reduction: true, timeoutMs: 60_000 }));
+    }
+  }
+
+  // 4. the whole matrix (ptelab matrix) at CONT_PTES 4 and 16: the sum over its distinct scenario runs
+  if (want('matrix')) {
+    for (const cp of quick ? [4] : [4, 16]) {
+      const name = `whole matrix (ptelab matrix, wall seconds), CONT_PTES=${cp}`;
+      console.error(name);
+      row(name, '1 worker, reduction on', measure({ matrix: cp, workers: 1, reduction: true }));
     }
   }
 

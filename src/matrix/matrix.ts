@@ -65,7 +65,9 @@ export interface MatrixCell {
  * (`ptelab replay`, `--html`) whose text is the instantiated scenario.
  */
 export interface MatrixTrace { id: string; row: string; col: string; scenario: string; check: string; witness: boolean; trace: TraceFile }
-export interface MatrixResult { contPtes: number; cells: MatrixCell[]; traces: MatrixTrace[]; notes: string[] }
+/** Search totals over the distinct scenario runs of a matrix (a scenario shared by two cells counts once). */
+export interface MatrixTotals { runs: number; states: number; transitions: number; seconds: number; peakRss: number; tableBytes: number; complete: boolean }
+export interface MatrixResult { contPtes: number; cells: MatrixCell[]; traces: MatrixTrace[]; notes: string[]; totals: MatrixTotals }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export function templateText(name: string): string {
@@ -119,6 +121,7 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
   const cache = new Map<string, LitmusOutcome>();
   const t0 = performance.now();
   let doneStates = 0;
+  const totals: MatrixTotals = { runs: 0, states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: true };
   for (const row of ROWS) {
     if (onlyRow && onlyRow !== row.id) continue;
     for (const col of COLS) {
@@ -146,6 +149,13 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
           });
           doneStates += o.stats.states;
           cache.set(text, o);
+          totals.runs++;
+          totals.states += o.stats.states;
+          totals.transitions += o.stats.transitions;
+          totals.seconds += o.stats.seconds;
+          totals.tableBytes += o.stats.tableBytes ?? 0;
+          totals.peakRss = Math.max(totals.peakRss, o.stats.peakRss);
+          if (!o.completion.complete) totals.complete = false;
         }
         states += o.stats.states;
         let evidence: TraceFile | undefined;
@@ -179,7 +189,7 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
       }
     }
   }
-  return { contPtes: n, cells, traces, notes };
+  return { contPtes: n, cells, traces, notes, totals };
 }
 
 /** The header line and steps of one matrix trace (block shown after the steps that change it). */
