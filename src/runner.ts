@@ -99,7 +99,7 @@ export async function runLitmusTextParallel(text: string, file: string, opts: Ru
   const test = parseLitmus(text, file);
   const system = scBackend.createSystem(lower(test, models(), machineLowerOptions(test, { disabledChecks: opts.disabledChecks })));
   const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks } };
-  const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1 }, system);
+  const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1, witness: witnessPredicate(test, system) }, system);
   return evaluate(test, system, result);
 }
 

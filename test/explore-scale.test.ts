@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -84,9 +84,15 @@ test('parallel search: same states, finals, violations and trace lengths as one 
     const sys = litmusSystemFromText({ text, file: 't' });
     const seq = explore(sys, { reduction: false });
     const want = summary(seq);
-    for (const workers of [2, 3]) {
-      const par = await exploreParallel(spec(text), { workers, reduction: false });
-      assert.deepEqual(summary(par), want, `workers ${workers}`);
+    for (const [workers, extra] of [
+      [2, {}],
+      [3, {}],
+      [2, { eagerWorkers: true }],
+      [3, { eagerWorkers: true, presize: false }],
+      [2, { eagerWorkers: true, presize: false, exact: true }],
+    ] as const) {
+      const par = await exploreParallel(spec(text), { workers, reduction: false, ...extra });
+      assert.deepEqual(summary(par), want, `workers ${workers} ${JSON.stringify(extra)}`);
       for (const v of par.violations) {
         const states = replay(sys, v.trace);
         const bit = sys.checkNames.indexOf(v.check);
@@ -99,7 +105,7 @@ test('parallel search: same states, finals, violations and trace lengths as one 
 test('parallel search with 1 worker numbers states as the sequential explorer (identical traces)', async () => {
   const text = EARLY_BUG_LONG_LOOP.replace(/60/g, '4');
   const seq = explore(litmusSystemFromText({ text, file: 't' }), { reduction: false });
-  const par = await exploreParallel(spec(text), { workers: 1 });
+  const par = await exploreParallel(spec(text), { workers: 1, reduction: false });
   assert.deepEqual(
     par.violations.map((v) => [v.check, v.trace]).sort(),
     seq.violations.map((v) => [v.check, v.trace]).sort(),
@@ -120,10 +126,10 @@ for (const workers of [1, 2]) {
 }
 
 test('parallel search: timeout and memory budget end the search as incomplete', async () => {
-  const t = await exploreParallel(spec(EARLY_BUG_LONG_LOOP), { workers: 2, timeoutMs: 1 });
+  const t = await exploreParallel(spec(EARLY_BUG_LONG_LOOP), { workers: 2, timeoutMs: 1, reduction: false });
   assert.equal(t.completion.complete, false);
   if (!t.completion.complete) assert.equal(t.completion.bound, 'timeout');
-  const m = await exploreParallel(spec(EARLY_BUG_LONG_LOOP), { workers: 2, maxMemoryBytes: process.memoryUsage.rss() + 32 * 2 ** 20 });
+  const m = await exploreParallel(spec(EARLY_BUG_LONG_LOOP), { workers: 2, reduction: false, maxMemoryBytes: process.memoryUsage.rss() + 32 * 2 ** 20 });
   assert.equal(m.completion.complete, false);
   if (!m.completion.complete) assert.equal(m.completion.bound, 'max-memory');
 });
@@ -158,11 +164,59 @@ test('parallel search on a page-table example (R10): same states, checks and tra
   const text = readFileSync(file, 'utf8');
   const sys = litmusSystemFromText({ text, file });
   const seq = explore(sys, { reduction: false });
-  const par = await exploreParallel({ module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } }, { workers: 2 });
+  const par = await exploreParallel({ module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } }, { workers: 2, reduction: false });
   assert.deepEqual(summary(par), summary(seq));
   assert.ok(par.violations.length > 0);
   for (const v of par.violations) {
     const states = replay(sys, v.trace);
     assert.ok((sys.violations(states[states.length - 1]!) & (1 << sys.checkNames.indexOf(v.check))) !== 0, v.check);
+  }
+});
+
+/** What partial-order reduction must keep exactly, whatever the number of workers. */
+function reducedSummary(r: ExploreResult): unknown {
+  return {
+    deadlocks: r.deadlocks,
+    finals: finalsKey(r),
+    violations: r.violations.map((v) => v.check).sort(),
+    deadlockTrace: r.deadlockTrace !== undefined,
+    complete: r.completion.complete,
+  };
+}
+
+test('parallel search with reduction on: same final states, deadlocks and violated checks as one worker', async () => {
+  const dir = join(root, 'examples');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.litmus'))
+    .sort()
+    .map((f) => join(dir, f));
+  const cases: [string, string][] = files.map((f) => [f, readFileSync(f, 'utf8')]);
+  cases.push(['counters', counters(3, 3, true)], ['early-bug', EARLY_BUG_LONG_LOOP.replace(/60/g, '3')]);
+  let eager = 0;
+  for (const [file, text] of cases) {
+    const sys = litmusSystemFromText({ text, file });
+    const seq = explore(sys, { reduction: true });
+    const full = explore(sys, { reduction: false });
+    // every few cases, force the worker threads in (and the pause/retry path)
+    const k = eager++ % 4;
+    const extra = k === 0 ? { eagerWorkers: true, presize: false } : {};
+    const s = { module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } };
+    const par = await exploreParallel(s, { workers: 2, ...extra }, sys);
+    assert.equal(par.stats.reduction, seq.stats.reduction, file);
+    assert.deepEqual(reducedSummary(par), reducedSummary(seq), file);
+    assert.deepEqual(reducedSummary(par), reducedSummary(full), file);
+    // the level form of the cycle proviso never keeps more states than the sequential one
+    assert.ok(par.stats.states <= seq.stats.states, `${file}: ${par.stats.states} > ${seq.stats.states}`);
+    // and does not depend on the number of workers
+    if (k === 2) {
+      const par3 = await exploreParallel(s, { workers: 3, eagerWorkers: true }, sys);
+      assert.equal(par3.stats.states, par.stats.states, file);
+      assert.equal(par3.stats.transitions, par.stats.transitions, file);
+      assert.deepEqual(par3.violations.map((v) => `${v.check}:${v.trace.length}`), par.violations.map((v) => `${v.check}:${v.trace.length}`), file);
+    }
+    for (const v of par.violations) {
+      const states = replay(sys, v.trace);
+      assert.ok((sys.violations(states[states.length - 1]!) & (1 << sys.checkNames.indexOf(v.check))) !== 0, `${file}: ${v.check}`);
+    }
   }
 });
