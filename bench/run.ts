@@ -152,7 +152,16 @@ function ratio(on: Measure, off: Measure): string {
   return (on.states / off.states).toFixed(3);
 }
 
-/** One scenario: reduction on and off (1 worker), then 2 workers (no reduction in parallel mode). */
+/** states/s of `p` over states/s of `base`, as "xR vs 1". */
+function speedup(p: Measure, base: Measure): string {
+  if (base.error !== undefined || p.error !== undefined || p.seconds <= 0 || base.seconds <= 0 || base.states === 0) return '';
+  return `x${(p.states / p.seconds / (base.states / base.seconds)).toFixed(2)} vs 1`;
+}
+
+/**
+ * One scenario: reduction on and off (1 worker), then 2 workers with reduction off, and with
+ * reduction on where it leaves a state-heavy search (>= 100k states with one worker).
+ */
 function scenario(name: string, c: Omit<Case, 'workers' | 'reduction'>, workers: number[] = [1, 2]): void {
   console.error(name);
   const off = measure({ ...c, workers: 1, reduction: false });
@@ -163,8 +172,13 @@ function scenario(name: string, c: Omit<Case, 'workers' | 'reduction'>, workers:
   for (const w of workers) {
     if (w === 1) continue;
     const p = measure({ ...c, workers: w, reduction: false });
-    const speed = off.error === undefined && p.error === undefined && p.seconds > 0 ? `x${(off.seconds / p.seconds).toFixed(2)} vs 1` : '';
-    row(name, `${w} workers${speed ? ` (${speed})` : ''}`, p);
+    const speed = speedup(p, off);
+    row(name, `${w} workers, reduction off${speed ? ` (${speed})` : ''}`, p);
+    if (on.error === undefined && on.states >= 100_000) {
+      const q = measure({ ...c, workers: w, reduction: true });
+      const s = speedup(q, on);
+      row(name, `${w} workers, reduction on${s ? ` (${s})` : ''}`, q, ratio(q, p));
+    }
   }
 }
 

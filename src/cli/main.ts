@@ -287,7 +287,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--exact', 'store full states instead of 64-bit fingerprints (no hash collisions, more memory)')
     .option('--stats', 'print search statistics (states, memory, fingerprint collision probability) on stderr')
     .option('--no-check <name>', `turn a built-in check off (repeatable): ${MACHINE_CHECKS.join(', ')}`, collectCheck, [])
-    .option('--workers <n>', 'search with N worker threads (same verdict; implies no partial-order reduction)', parseCount)
+    .option('--workers <n>', 'search with N threads (same verdict, final states, deadlocks and checks as one)', parseCount)
     .option('--trace-out <file>', 'save the shortest counterexamples as a JSON trace file (see ptelab replay)')
     .option('--html <file>', 'write the shortest counterexamples as one self-contained HTML page')
     .exitOverride()
