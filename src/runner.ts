@@ -12,7 +12,7 @@ import { InputError } from './frontend/diagnostics.js';
 import { parseLitmus } from './frontend/parser.js';
 import { lower } from './ir/lower.js';
 import { scBackend, type MemoryModelBackend } from './machine/backend.js';
-import { loadModelLibrary } from './models/library.js';
+import { loadModelsWith, type ModelOverlay } from './models/library.js';
 import { machineLowerOptions } from './machine/pt/machine.js';
 import { explore } from './explore/bfs.js';
 import { exploreParallel } from './explore/parallel.js';
@@ -41,14 +41,13 @@ export interface RunOptions {
   workers?: number;
   /** Machine checks turned off (`--no-check NAME`; names in machine/pt/machine.ts MACHINE_CHECKS). */
   disabledChecks?: string[];
+  /** Changed copies of model files replacing the embedded ones (`--models DIR`, models/library.ts). */
+  models?: ModelOverlay;
 }
 
-let modelCache: readonly ModelFile[] | undefined;
-
-/** The embedded model library (models/**\/*.c), parsed once per process. */
-function models(): readonly ModelFile[] {
-  modelCache ??= loadModelLibrary();
-  return modelCache;
+/** The embedded model library (models/**\/*.c, parsed once per process), with `overlay` applied. */
+function models(overlay?: ModelOverlay): readonly ModelFile[] {
+  return loadModelsWith(overlay);
 }
 
 export { litmusFilesUnder } from './frontend/files.js';
@@ -74,9 +73,9 @@ export async function runLitmusFile(path: string, opts: RunOptions = {}): Promis
  * The SC system of a litmus test given as text. Workers of the parallel explorer build their own
  * copy through this (explore/parallel.ts SystemSpec).
  */
-export function litmusSystemFromText(args: { text: string; file: string; disabledChecks?: string[] }): LitmusSystemOf {
+export function litmusSystemFromText(args: { text: string; file: string; disabledChecks?: string[]; models?: ModelOverlay }): LitmusSystemOf {
   const test = parseLitmus(args.text, args.file);
-  return scBackend.createSystem(lower(test, models(), machineLowerOptions(test, { disabledChecks: args.disabledChecks })));
+  return scBackend.createSystem(lower(test, models(args.models), machineLowerOptions(test, { disabledChecks: args.disabledChecks })));
 }
 type LitmusSystemOf = ReturnType<MemoryModelBackend['createSystem']>;
 
@@ -97,8 +96,8 @@ function exploreOptions(opts: RunOptions): ExploreOptions {
 export async function runLitmusTextParallel(text: string, file: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
   if (opts.backend !== undefined && opts.backend !== scBackend) return runLitmusText(text, file, opts);
   const test = parseLitmus(text, file);
-  const system = scBackend.createSystem(lower(test, models(), machineLowerOptions(test, { disabledChecks: opts.disabledChecks })));
-  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks } };
+  const system = scBackend.createSystem(lower(test, models(opts.models), machineLowerOptions(test, { disabledChecks: opts.disabledChecks })));
+  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks, models: opts.models } };
   const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1, witness: witnessPredicate(test, system) }, system);
   return evaluate(test, system, result);
 }
@@ -106,7 +105,7 @@ export async function runLitmusTextParallel(text: string, file: string, opts: Ru
 /** Run a litmus test given as text; `file` names it in error messages. */
 export function runLitmusText(text: string, file: string, opts: RunOptions = {}): LitmusOutcome {
   const test = parseLitmus(text, file);
-  const program = lower(test, models(), machineLowerOptions(test, { disabledChecks: opts.disabledChecks }));
+  const program = lower(test, models(opts.models), machineLowerOptions(test, { disabledChecks: opts.disabledChecks }));
   const system = (opts.backend ?? scBackend).createSystem(program);
   const result = explore(system, { ...exploreOptions(opts), witness: witnessPredicate(test, system) });
   return evaluate(test, system, result);

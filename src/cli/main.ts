@@ -26,6 +26,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
 import { formatMatrix, runMatrix } from '../matrix/matrix.js';
+import { readModelOverlay } from '../models/library.js';
+import { InputError } from '../frontend/diagnostics.js';
 
 /** `ptelab replay`: the trace no longer reproduces (a step is not enabled, or the check does not fire). */
 export const EXIT_NOT_REPRODUCED = 4;
@@ -46,6 +48,8 @@ interface RunFlags {
   traceOut?: string;
   /** `--html FILE`: render the shortest counterexamples as one HTML page. */
   html?: string;
+  /** `--models DIR`: changed model files replacing the embedded ones. */
+  models?: string;
 }
 
 /** A usage error found by ptelab itself (not by commander): one line, exit 2. */
@@ -159,7 +163,7 @@ async function runFile(file: string, flags: RunFlags, opts: WorkerJob['opts']): 
         process.stdout.write(flags.json ? JSON.stringify(toJson(o), null, 2) + '\n' : formatHerd(o));
         if (flags.stats && !flags.json) process.stderr.write(statsLine(o) + '\n');
         if (flags.traceOut || flags.html) {
-          const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations, flags.check ?? [], o.witness?.steps);
+          const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations, { disabledChecks: flags.check ?? [], witness: o.witness?.steps, models: opts.models });
           if (flags.traceOut) writeFileSync(flags.traceOut, JSON.stringify(tf, null, 1) + '\n');
           if (flags.html) writeFileSync(flags.html, renderHtml(tf));
         }
@@ -255,6 +259,7 @@ async function run(path: string, flags: RunFlags): Promise<number> {
     ...(flags.exact ? { exact: true } : {}),
     ...(flags.workers !== undefined && flags.workers > 1 ? { workers: flags.workers } : {}),
     ...(flags.check?.length ? { disabledChecks: flags.check } : {}),
+    ...(flags.models !== undefined ? { models: readModelOverlay(flags.models) } : {}),
   };
   let isDir = false;
   try {
@@ -290,6 +295,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--workers <n>', 'search with N threads (same verdict, final states, deadlocks and checks as one)', parseCount)
     .option('--trace-out <file>', 'save the shortest counterexamples as a JSON trace file (see ptelab replay)')
     .option('--html <file>', 'write the shortest counterexamples as one self-contained HTML page')
+    .option('--models <dir>', MODELS_HELP)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .action(async (path: string, flags: RunFlags) => {
@@ -314,6 +320,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-states <n>', 'per scenario: stop after N distinct states (cell: incomplete)', parseCount)
     .option('--timeout <sec>', 'per scenario: stop after SEC seconds (cell: incomplete)', parseSeconds)
     .option('--trace-dir <dir>', 'save each violated cell\'s trace as DIR/T<n>.json (for ptelab replay) and DIR/T<n>.html')
+    .option('--models <dir>', MODELS_HELP)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .action((flags: MatrixFlags) => {
@@ -322,7 +329,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-interface MatrixFlags { contPtes: number; format: string; only?: string; maxStates?: number; timeout?: number; traceDir?: string }
+interface MatrixFlags { contPtes: number; format: string; only?: string; maxStates?: number; timeout?: number; traceDir?: string; models?: string }
+
+const MODELS_HELP = 'use the model-C files below DIR instead of the embedded ones with the same path (DIR/arm64/contpte.c replaces models/arm64/contpte.c)';
 
 function matrixCommand(flags: MatrixFlags): number {
   if (!['text', 'md', 'json', 'html'].includes(flags.format)) throw new UsageError(`--format: expected text|md|json|html, found ${flags.format}`);
@@ -340,6 +349,7 @@ function matrixCommand(flags: MatrixFlags): number {
       contPtes: flags.contPtes, only: flags.only, maxStates: flags.maxStates,
       timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
       onProgress: (p) => progress.update(p),
+      ...(flags.models !== undefined ? { models: readModelOverlay(flags.models) } : {}),
     });
   } finally {
     progress.clear();
@@ -397,6 +407,10 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_BAD_INPUT;
       }
       process.stderr.write(`ptelab: ${oneLine(e.message)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`${oneLine(e.format())}\n`);
       return EXIT_BAD_INPUT;
     }
     if (e instanceof UsageError) {

@@ -1,10 +1,11 @@
 // Messages between the CLI's main thread and its worker (worker.ts).
 
 import type { LitmusOutcome } from '../runner.js';
+import type { ModelOverlay } from '../models/library.js';
 
 export interface WorkerJob {
   files: string[];
-  opts: { maxStates?: number; maxMemoryBytes?: number; timeoutMs?: number; reduction?: boolean; exact?: boolean; workers?: number; disabledChecks?: string[] };
+  opts: { maxStates?: number; maxMemoryBytes?: number; timeoutMs?: number; reduction?: boolean; exact?: boolean; workers?: number; disabledChecks?: string[]; models?: ModelOverlay };
   /** Int32 flag set to 1 by the main thread on Ctrl-C. */
   abortFlag: SharedArrayBuffer;
 }

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLitmusText, type LitmusOutcome } from '../runner.js';
+import { describeOverlay, type ModelOverlay } from '../models/library.js';
 import { conditionText, formatSteps, makeTraceFile, type TraceFile } from '../report/trace.js';
 
 export interface MatrixRow { id: string; label: string; arch: 'arm64' | 'x86-pae'; cfg: string }
@@ -67,7 +68,11 @@ export interface MatrixCell {
 export interface MatrixTrace { id: string; row: string; col: string; scenario: string; check: string; witness: boolean; trace: TraceFile }
 /** Search totals over the distinct scenario runs of a matrix (a scenario shared by two cells counts once). */
 export interface MatrixTotals { runs: number; states: number; transitions: number; seconds: number; peakRss: number; tableBytes: number; complete: boolean }
-export interface MatrixResult { contPtes: number; cells: MatrixCell[]; traces: MatrixTrace[]; notes: string[]; totals: MatrixTotals }
+export interface MatrixResult {
+  contPtes: number; cells: MatrixCell[]; traces: MatrixTrace[]; notes: string[]; totals: MatrixTotals;
+  /** `--models`: which model files were replaced or added. */
+  models?: string;
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export function templateText(name: string): string {
@@ -88,6 +93,8 @@ export function instantiate(name: string, row: MatrixRow, n: number, subst: Reco
 
 export interface MatrixOptions {
   contPtes?: number; only?: string; maxStates?: number; timeoutMs?: number;
+  /** Changed model files replacing the embedded ones (`--models DIR`): rerun the matrix on a patch. */
+  models?: ModelOverlay;
   /** Called during the searches: the cell and scenario, states so far (all scenarios), seconds since the start. */
   onProgress?: (p: { label: string; states: number; seconds: number; queue: number; rss: number }) => void;
 }
@@ -142,7 +149,7 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
         if (!o) {
           const label = `matrix ${row.id}/${col.id} ${scen}`;
           o = runLitmusText(text, file, {
-            maxStates: opts.maxStates, timeoutMs: opts.timeoutMs,
+            maxStates: opts.maxStates, timeoutMs: opts.timeoutMs, models: opts.models,
             ...(opts.onProgress ? {
               onProgress: (q) => opts.onProgress!({ label, states: doneStates + q.states, seconds: (performance.now() - t0) / 1000, queue: q.queue, rss: q.rss }),
             } : {}),
@@ -162,10 +169,10 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
         let check = '';
         if (p.kind === 'checks') {
           const v = o.violations.find((x) => p.checks!.includes(x.check));
-          if (v) { check = v.check; evidence = makeTraceFile(text, file, [v]); }
+          if (v) { check = v.check; evidence = makeTraceFile(text, file, [v], { models: opts.models }); }
         } else if (o.positive > 0) {
           check = 'exists';
-          evidence = makeTraceFile(text, file, [], [], o.witness!.steps);
+          evidence = makeTraceFile(text, file, [], { witness: o.witness!.steps, models: opts.models });
         }
         if (evidence) {
           const id = `T${traces.length + 1}`;
@@ -189,7 +196,7 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
       }
     }
   }
-  return { contPtes: n, cells, traces, notes, totals };
+  return { contPtes: n, cells, traces, notes, totals, ...(opts.models ? { models: describeOverlay(opts.models) } : {}) };
 }
 
 /** The header line and steps of one matrix trace (block shown after the steps that change it). */
@@ -228,6 +235,7 @@ export function formatMatrix(r: MatrixResult, format: 'text' | 'md' | 'json' | '
   const lines: string[] = [];
   const tail: string[] = [];
   tail.push(`cont_ptes = ${r.contPtes}; st = distinct states explored over the column's scenarios.`);
+  if (r.models) tail.push(`Models: the embedded library, except: ${r.models}.`);
   tail.push('Columns: ' + cols.map((c) => `${c.id} = ${c.label}`).join('; ') + '.');
   for (const [reason, i] of foot) tail.push(`[${i}] n/a: ${reason}`);
   for (const c of r.cells) if (c.verdict === 'incomplete') tail.push(`${c.row}/${c.col}: incomplete, bound hit (${c.bound})`);

@@ -29,8 +29,8 @@ function modelSources(): Map<string, string[]> {
 }
 
 /** A few lines of model source around file:line, the line itself marked; '' if unknown. */
-function sourceSnippet(file: string, line: number): string {
-  const lines = modelSources().get(file);
+function sourceSnippet(file: string, line: number, overlay?: Map<string, string[]>): string {
+  const lines = overlay?.get(file) ?? modelSources().get(file);
   if (!lines || line < 1) return '';
   const out: string[] = [];
   for (let l = Math.max(1, line - 3); l <= Math.min(lines.length, line + 3); l++) {
@@ -66,6 +66,8 @@ function strip(blocks: readonly PteBlockInfo[] | undefined, prev: readonly PteBl
 /** The HTML page for one trace file (every counterexample in it). */
 export function renderHtml(tf: TraceFile): string {
   const sections: string[] = [];
+  // Changed model files (--models) shadow the embedded ones of the same name.
+  const overlay = tf.models ? new Map(tf.models.files.map((f) => [basename(f.path), f.text.split('\n')])) : undefined;
   tf.counterexamples.forEach((cx, ci) => {
     const lanes: string[] = [];
     for (const s of cx.described) if (!lanes.includes(s.agent)) lanes.push(s.agent);
@@ -75,7 +77,7 @@ export function renderHtml(tf: TraceFile): string {
     const rows: string[] = [`<tr class="initial"><td class="n">0</td><td colspan="${lanes.length}" class="note">initial state</td><td class="ptes">${strip(tf.initial, undefined)}</td></tr>`];
     cx.described.forEach((s: StepInfo, i) => {
       const last = i === cx.described.length - 1;
-      const src = sourceSnippet(s.file, s.line);
+      const src = sourceSnippet(s.file, s.line, overlay);
       const where = s.file ? `${s.file}:${s.line}` : '';
       const card =
         `<div class="step kind-${esc(s.kind)}" data-src="${esc(src || '(no model source for this step)')}" tabindex="0">` +

@@ -11,6 +11,7 @@ import * as x86 from '../machine/x86/pae.js';
 import { replay } from '../explore/trace.js';
 import type { TraceStep } from '../explore/result.js';
 import { litmusSystemFromText } from '../runner.js';
+import type { ModelOverlay } from '../models/library.js';
 import { Terminal } from '../explore/system.js';
 import { observedLocations, witnessPredicate } from './outcome.js';
 import { formatCondition, locName } from './cond.js';
@@ -42,6 +43,8 @@ export interface TraceFile {
   text: string;
   /** Configuration of the run (`--no-check`). */
   disabledChecks: string[];
+  /** The changed model files the run used (`--models DIR`), so that replay needs no directory. */
+  models?: ModelOverlay;
   /** The PTE block(s) in the initial state. */
   initial: PteBlockInfo[];
   counterexamples: SavedCounterexample[];
@@ -112,10 +115,10 @@ export function makeTraceFile(
   text: string,
   file: string,
   violations: readonly { check: string; steps?: TraceStep[] }[],
-  disabledChecks: string[] = [],
-  witness?: TraceStep[],
+  opts: { disabledChecks?: string[]; witness?: TraceStep[]; models?: ModelOverlay } = {},
 ): TraceFile {
-  const system = litmusSystemFromText({ text, file, disabledChecks });
+  const { disabledChecks = [], witness, models } = opts;
+  const system = litmusSystemFromText({ text, file, disabledChecks, models });
   const counterexamples: SavedCounterexample[] = [];
   let initial: PteBlockInfo[] = [];
   for (const v of violations) {
@@ -137,7 +140,7 @@ export function makeTraceFile(
     system.initial(s);
     initial = pteBlocks(system, s);
   }
-  return { format: TRACE_FORMAT, file, text, disabledChecks, initial, counterexamples };
+  return { format: TRACE_FORMAT, file, text, disabledChecks, ...(models ? { models } : {}), initial, counterexamples };
 }
 
 /** Why a trace file does not reproduce. */
@@ -168,7 +171,7 @@ export interface ReplayedCounterexample extends SavedCounterexample {
  * one-line message if a step is not enabled; `reproduced` says whether the check fires at the end.
  */
 export function replayTraceFile(tf: TraceFile): { initial: PteBlockInfo[]; results: ReplayedCounterexample[] } {
-  const system = litmusSystemFromText({ text: tf.text, file: tf.file, disabledChecks: tf.disabledChecks ?? [] });
+  const system = litmusSystemFromText({ text: tf.text, file: tf.file, disabledChecks: tf.disabledChecks ?? [], models: tf.models });
   const s0 = new Int32Array(system.stateWords);
   system.initial(s0);
   const results: ReplayedCounterexample[] = [];
