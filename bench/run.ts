@@ -12,7 +12,9 @@
 // with a note while they do not lower yet; R05 at CONT_PTES=128 (bounded by a timeout); the whole
 // `ptelab matrix` at CONT_PTES 4 and 16. Timings are informational; nothing here fails on them.
 //
-// Options: --quick (smaller sizes), --only SUBSTRING (scenario filter).
+// Options: --quick (smaller sizes), --only SUBSTRING (scenario filter), --repeat N (measure the
+// 1- and 2-worker rows of each scenario N times, interleaved, and keep each row's fastest run: the
+// machine may be shared).
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
@@ -158,24 +160,44 @@ function speedup(p: Measure, base: Measure): string {
   return `x${(p.states / p.seconds / (base.states / base.seconds)).toFixed(2)} vs 1`;
 }
 
+/** --repeat N: scenario rows are measured N times, interleaved, keeping each row's fastest run. */
+let repeat = 1;
+
+/** The fastest of the complete measures (or the last one). */
+function best(ms: Measure[]): Measure {
+  const ok = ms.filter((m) => m.error === undefined && m.complete && m.seconds > 0);
+  return ok.length === 0 ? ms[ms.length - 1]! : ok.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
 /**
  * One scenario: reduction on and off (1 worker), then 2 workers with reduction off, and with
  * reduction on where it leaves a state-heavy search (>= 100k states with one worker).
  */
 function scenario(name: string, c: Omit<Case, 'workers' | 'reduction'>, workers: number[] = [1, 2]): void {
   console.error(name);
-  const off = measure({ ...c, workers: 1, reduction: false });
-  const on = measure({ ...c, workers: 1, reduction: true });
+  const runs: Record<string, Measure[]> = {};
+  const add = (k: string, m: Measure): Measure => ((runs[k] ??= []).push(m), m);
+  for (let i = 0; i < repeat; i++) {
+    add('off', measure({ ...c, workers: 1, reduction: false }));
+    const on = add('on', measure({ ...c, workers: 1, reduction: true }));
+    for (const w of workers) {
+      if (w === 1) continue;
+      add(`off${w}`, measure({ ...c, workers: w, reduction: false }));
+      if (on.error === undefined && on.states >= 100_000) add(`on${w}`, measure({ ...c, workers: w, reduction: true }));
+    }
+  }
+  const off = best(runs.off!);
+  const on = best(runs.on!);
   const r = ratio(on, off);
   row(name, '1 worker, reduction on', on, r);
   row(name, '1 worker, reduction off', off, r);
   for (const w of workers) {
     if (w === 1) continue;
-    const p = measure({ ...c, workers: w, reduction: false });
+    const p = best(runs[`off${w}`]!);
     const speed = speedup(p, off);
     row(name, `${w} workers, reduction off${speed ? ` (${speed})` : ''}`, p);
-    if (on.error === undefined && on.states >= 100_000) {
-      const q = measure({ ...c, workers: w, reduction: true });
+    if (runs[`on${w}`] !== undefined) {
+      const q = best(runs[`on${w}`]!);
       const s = speedup(q, on);
       row(name, `${w} workers, reduction on${s ? ` (${s})` : ''}`, q, ratio(q, p));
     }
@@ -196,6 +218,7 @@ async function main(): Promise<void> {
     return;
   }
   const quick = args.includes('--quick');
+  if (args.includes('--repeat')) repeat = Math.max(1, Number(args[args.indexOf('--repeat') + 1]) || 1);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1]! : '';
   const want = (name: string): boolean => only === '' || name.includes(only);
   const t0 = Date.now();

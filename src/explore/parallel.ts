@@ -188,6 +188,7 @@ class Coordinator {
   private claimedThis: number[] = [];
   private claimedPrev: number[] = [];
   private lastYield = 0;
+  private nextHeapCheck = 0;
   private readonly dbg = { rounds: 0, selfRounds: 0, pauses: 0, rehash: [] as string[], ready: [] as number[] };
   private level = 0;
   /** [page, from, to] of the level being expanded, and of the next level so far. */
@@ -664,11 +665,14 @@ class Coordinator {
     if (this.opts.onProgress !== undefined && now >= this.nextProgress) this.progress(now);
     if (this.opts.signal?.aborted) this.stop('interrupted', 'interrupted');
     else if (now >= this.deadline) this.stop('timeout', `timeout ${Math.round(this.deadline - this.t0)} ms reached`);
-    const m = process.memoryUsage();
-    this.lastRss = m.rss;
-    if (m.rss > this.peakRss) this.peakRss = m.rss;
-    if (m.rss > this.maxMemory) this.stop('max-memory', `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(m.rss)})`);
-    else if (m.heapUsed > this.maxHeap) this.stop('max-memory', `JS heap ${formatBytes(m.heapUsed)} over its budget ${formatBytes(this.maxHeap)}`);
+    const rss = this.sampleRss();
+    if (rss > this.maxMemory) this.stop('max-memory', `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(rss)})`);
+    else if (now >= this.nextHeapCheck) {
+      // the JS heap of this thread (workers keep theirs small: their data is shared memory)
+      this.nextHeapCheck = now + 200;
+      const heap = process.memoryUsage().heapUsed;
+      if (heap > this.maxHeap) this.stop('max-memory', `JS heap ${formatBytes(heap)} over its budget ${formatBytes(this.maxHeap)}`);
+    }
   }
 
   private progress(now: number): void {

@@ -21,6 +21,7 @@ import {
   OVERFLOW,
   PAUSE,
   POOL_LEN,
+  REC_HEAD,
   RESERVED,
   SharedStore,
   STOP,
@@ -28,6 +29,22 @@ import {
 } from './shared-store.js';
 import { Terminal, type SuccessorSink, type TransitionSystem } from './system.js';
 import { packLabel } from './tree.js';
+
+/**
+ * Incremental hashing (hash.ts, where available): the hash sums of a vector, and the hash of a
+ * successor computed from its parent's sums and the words that differ. Same fingerprints as hash().
+ */
+interface Incremental {
+  sumA: number;
+  sumB: number;
+  setBase(parent: Int32Array, sumA: number, sumB: number): void;
+  hashChild(child: Int32Array): void;
+}
+
+function incremental(h: Hasher): Incremental | null {
+  const x = h as unknown as Partial<Incremental>;
+  return typeof x.hashChild === 'function' && typeof x.setBase === 'function' ? (h as unknown as Incremental) : null;
+}
 
 /** Tree ids claimed at once. */
 export const TID_BLOCK = 1024;
@@ -81,6 +98,10 @@ export class Expander implements SuccessorSink, PorHost {
   private table: SharedTable | null = null;
   private readonly ctl: Int32Array;
   private readonly hasher = new Hasher();
+  /** The hasher's incremental interface, where hash.ts has one. */
+  private readonly inc = incremental(this.hasher);
+  /** False only while storing the initial state (no parent to hash from). */
+  private hashChildren = true;
   private readonly reducer: Reducer | null;
   private readonly cur: Int32Array;
   private readonly words: number;
@@ -160,7 +181,9 @@ export class Expander implements SuccessorSink, PorHost {
     this.curTid = noParent;
     this.emitted = 0;
     this.aborted = false;
+    this.hashChildren = false;
     this.emit(0, 0, s);
+    this.hashChildren = true;
     this.emitted = 0;
     return !this.aborted;
   }
@@ -178,6 +201,7 @@ export class Expander implements SuccessorSink, PorHost {
     const cur = this.cur;
     const sys = this.system;
     const reducer = this.reducer;
+    const inc = this.inc;
     let clean = true;
     let aborted = false;
     let ticks = 0;
@@ -207,7 +231,8 @@ export class Expander implements SuccessorSink, PorHost {
         }
         const base = i * rec;
         const tid = page[base]! >>> 0;
-        for (let k = 0; k < words; k++) cur[k] = page[base + 1 + k]!;
+        for (let k = 0; k < words; k++) cur[k] = page[base + REC_HEAD + k]!;
+        if (inc !== null) inc.setBase(cur, page[base + 1]!, page[base + 2]!);
         this.curTid = tid;
         const fresh = sys.violations(cur) & ~this.seen;
         if (fresh !== 0) {
@@ -287,7 +312,7 @@ export class Expander implements SuccessorSink, PorHost {
       const page = store.pages[ranges[r]!]!;
       for (let i = ranges[r + 1]!; i < ranges[r + 2]!; i++) {
         const base = i * store.rec;
-        for (let k = 0; k < this.words; k++) cur[k] = page[base + 1 + k]!;
+        for (let k = 0; k < this.words; k++) cur[k] = page[base + REC_HEAD + k]!;
         const fresh = this.system.violations(cur) & ~seen;
         if (fresh === 0) continue;
         seen |= fresh;
@@ -300,7 +325,8 @@ export class Expander implements SuccessorSink, PorHost {
   /** PorHost: stored in an earlier level (not just inserted during this one)? */
   visited(s: Int32Array): boolean {
     const h = this.hasher;
-    h.hash(s);
+    if (this.inc !== null && this.hashChildren) this.inc.hashChild(s);
+    else h.hash(s);
     const table = this.table!;
     const j = table.probe(keyWord(h.h1), keyWord(h.h2), s);
     return j >= 0 && !table.flagged(j);
@@ -311,7 +337,8 @@ export class Expander implements SuccessorSink, PorHost {
     this.emitted++;
     if (this.aborted) return;
     const h = this.hasher;
-    h.hash(next);
+    if (this.inc !== null && this.hashChildren) this.inc.hashChild(next);
+    else h.hash(next);
     const table = this.table!;
     const k0 = keyWord(h.h1);
     const r = table.probe(k0, keyWord(h.h2), next);
@@ -327,7 +354,11 @@ export class Expander implements SuccessorSink, PorHost {
     const tid = this.tidNext;
     const words = this.words;
     page[base] = tid | 0;
-    for (let k = 0; k < words; k++) page[base + 1 + k] = next[k]!;
+    if (this.inc !== null) {
+      page[base + 1] = this.inc.sumA;
+      page[base + 2] = this.inc.sumB;
+    }
+    for (let k = 0; k < words; k++) page[base + REC_HEAD + k] = next[k]!;
     const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.h2);
     if (table.claim(-1 - r, k0, k1, next) < 0) return;
     this.budget--;

@@ -3,7 +3,9 @@
 // points to), the BFS tree and the label dictionary. Every buffer is a SharedArrayBuffer allocated
 // by the coordinator and handed to the workers; each thread keeps its own typed-array views.
 //
-//   pages  a page holds `per` records [tree id, ...state words]; state index = page * per + slot.
+//   pages  a page holds `per` records [tree id, hash sum A, hash sum B, ...state words] (the sums let
+//          a successor's fingerprint be computed from the words a step changed, hash.ts); state
+//          index = page * per + slot.
 //          A worker claims whole pages from the level's pool and fills them in order.
 //   tree   by tree id (tid): parent tid (Uint32) and a 1-byte label code, in chunks of 64k ids.
 //          Workers claim tids in blocks, so tids are unique but not in BFS order.
@@ -31,6 +33,8 @@ export const POOL_LEN = 9;
 export const CTL_WORDS = 16;
 
 export const PAGE_WORDS = 1 << 16;
+/** Words of a page record before the state: tree id, hash sums A and B. */
+export const REC_HEAD = 3;
 export const TREE_BITS = 16;
 export const TREE_CHUNK = 1 << TREE_BITS;
 const TREE_MASK = TREE_CHUNK - 1;
@@ -39,7 +43,7 @@ export const OVERFLOW = 255;
 
 /** Records per page for state vectors of `words` words. */
 export function perPage(words: number): number {
-  return Math.max(1, Math.floor(PAGE_WORDS / (words + 1)));
+  return Math.max(1, Math.floor(PAGE_WORDS / (words + REC_HEAD)));
 }
 
 export class SharedStore implements StateStore {
@@ -56,7 +60,7 @@ export class SharedStore implements StateStore {
     readonly words: number,
     dict: SharedArrayBuffer,
   ) {
-    this.rec = words + 1;
+    this.rec = words + REC_HEAD;
     this.per = perPage(words);
     this.dict = new Int32Array(dict);
   }
@@ -78,7 +82,7 @@ export class SharedStore implements StateStore {
     const k = ref - 1;
     const p = (k / this.per) | 0;
     const page = this.pages[p]!;
-    const base = (k - p * this.per) * this.rec + 1;
+    const base = (k - p * this.per) * this.rec + REC_HEAD;
     const w = this.words;
     for (let i = 0; i < w; i++) if (page[base + i] !== s[i]) return false;
     return true;
