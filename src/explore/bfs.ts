@@ -2,8 +2,10 @@
 //
 // BFS order means the first state found with a given property (violation, deadlock) has a shortest
 // trace. The hot loop (dequeue, successors, hash, insert, enqueue) allocates nothing per state: the
-// explorer object itself is the long-lived SuccessorSink, the current state is one scratch vector,
-// the frontier and the visited set are typed arrays.
+// explorer object itself is the long-lived SuccessorSink, the current state is a view into the
+// frontier, the frontier and the visited set are typed arrays. A successor's fingerprint is computed
+// from the current state's hash sums and the words the step changed (Hasher.hashChild), so the
+// frontier carries each state's sums.
 
 import { performance } from 'node:perf_hooks';
 import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
@@ -32,7 +34,8 @@ class Explorer implements SuccessorSink, PorHost {
   private readonly table: VisitedSet;
   private readonly frontier: Frontier;
   private readonly hasher = new Hasher();
-  private readonly cur: Int32Array;
+  /** The state being expanded (a view into the frontier; the hasher's base for its successors). */
+  private cur: Int32Array;
   /** Partial-order reduction (explore/por.ts); null when off or unsupported by the system. */
   private readonly reducer: Reducer | null;
 
@@ -79,7 +82,7 @@ class Explorer implements SuccessorSink, PorHost {
     const words = system.stateWords;
     this.cur = new Int32Array(words);
     this.table = opts.exact ? new ExactTable(words) : new FingerprintTable();
-    this.frontier = new Frontier(words);
+    this.frontier = new Frontier(words, 2);
     this.reducer = opts.reduction !== false && system.por !== undefined ? new Reducer(system, system.por) : null;
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxMemory = opts.maxMemoryBytes ?? defaultMemoryBudget();
@@ -94,7 +97,8 @@ class Explorer implements SuccessorSink, PorHost {
   }
 
   run(): ExploreResult {
-    const { system, table, frontier, cur } = this;
+    const { system, table, frontier } = this;
+    const cur = this.cur;
     this.checkMemory(performance.now());
     this.checkCheap(performance.now());
 
@@ -102,9 +106,10 @@ class Explorer implements SuccessorSink, PorHost {
       system.initial(cur);
       if (this.maxStates < 1) this.stop('max-states', `max-states ${this.maxStates} reached`);
       else if (this.makeRoom()) {
-        this.hasher.hash(cur);
-        table.insert(cur, this.hasher.h1, this.hasher.h2, NO_PARENT, 0);
-        frontier.push(cur);
+        const h = this.hasher;
+        h.hash(cur);
+        table.insert(cur, h.h1, h.h2, NO_PARENT, 0);
+        frontier.pushTagged(cur, h.sumA, h.sumB);
         this.maxQueue = 1;
       }
     }
@@ -112,7 +117,7 @@ class Explorer implements SuccessorSink, PorHost {
     let id = 0;
     let levelEnd = 1;
     while (!this.stopped && frontier.length > 0) {
-      frontier.shift(cur);
+      const cur = this.dequeue();
       if (id >= levelEnd) {
         this.depth++;
         levelEnd = table.size;
@@ -140,8 +145,7 @@ class Explorer implements SuccessorSink, PorHost {
 
     // Stopped early: the queued states are stored but not expanded; still report their violations.
     while (frontier.length > 0) {
-      frontier.shift(cur);
-      this.checkState(id, cur);
+      this.checkState(id, this.dequeue());
       id++;
     }
 
@@ -182,7 +186,7 @@ class Explorer implements SuccessorSink, PorHost {
     if (this.stopped) return;
     const table = this.table;
     const hasher = this.hasher;
-    hasher.hash(next);
+    hasher.hashChild(next);
     if (table.size >= this.maxStates) {
       if (!table.has(next, hasher.h1, hasher.h2)) this.stop('max-states', `max-states ${this.maxStates} reached`);
       return;
@@ -191,15 +195,24 @@ class Explorer implements SuccessorSink, PorHost {
     const id = table.insert(next, hasher.h1, hasher.h2, this.curId, packLabel(agent, choice));
     if (id < 0) return;
     if (this.frontier.needsPage() && !this.reservePage()) return;
-    this.frontier.push(next);
+    this.frontier.pushTagged(next, hasher.sumA, hasher.sumB);
     if (this.depth + 1 > this.maxDepth) this.maxDepth = this.depth + 1;
   }
 
   /** PorHost: is `s` already stored (expanded or queued)? */
   visited(s: Int32Array): boolean {
     const hasher = this.hasher;
-    hasher.hash(s);
+    hasher.hashChild(s);
     return this.table.has(s, hasher.h1, hasher.h2);
+  }
+
+  /** Take the next state off the frontier: it becomes `cur`, with its hash sums. */
+  private dequeue(): Int32Array {
+    const f = this.frontier;
+    const cur = f.shiftView();
+    this.cur = cur;
+    this.hasher.setBase(cur, f.tag(0), f.tag(1));
+    return cur;
   }
 
   private checkState(id: number, s: Int32Array): void {

@@ -1,30 +1,47 @@
-// The BFS frontier: a FIFO of state vectors stored in fixed-size Int32Array pages, copied in on
-// push and out on shift (no per-state objects). The id of each queued state is implicit: states are
-// enqueued in the order the visited set numbers them, so the k-th dequeued state has id k.
+// The BFS frontier: a FIFO of state vectors stored in fixed-size Int32Array pages (no per-state
+// objects). The id of each queued state is implicit: states are enqueued in the order the visited
+// set numbers them, so the k-th dequeued state has id k.
+//
+// Each entry is the state's words followed by `tags` extra words (the explorer keeps the state's hash
+// sums there). Slot 0 of every page is reserved: shiftView() moves the head entry there with a native
+// copyWithin and returns the page's one view of it, so dequeuing copies no words in JS and allocates
+// nothing. Pushes never write slot 0, so the view stays valid until the next shift even when its page
+// is recycled and refilled meanwhile.
 
 const PAGE_WORDS = 1 << 16; // 256 KiB pages
 
 export class Frontier {
   private readonly pages: Int32Array[] = [];
+  /** heads[i]: the view of slot 0 of pages[i] (state words only). */
+  private readonly heads: Int32Array[] = [];
   private spare: Int32Array | null = null;
-  /** States per page. */
+  private spareHead: Int32Array | null = null;
+  /** Words per entry: state words + tags. */
+  private readonly stride: number;
+  /** Entries per page (slots 1..per). */
   private readonly per: number;
   private readonly pageWords: number;
-  /** Index of the head state within pages[0]. */
-  private head = 0;
-  /** Index of the next free state within the last page. */
+  /** Slot of the head entry within pages[0]. */
+  private head = 1;
+  /** Slot of the next free entry within the last page. */
   private tail: number;
+  /** Page of the entry returned by the last shiftView(). */
+  private current: Int32Array | null = null;
   length = 0;
 
-  constructor(readonly words: number) {
-    this.per = Math.max(1, Math.floor(PAGE_WORDS / Math.max(1, words)));
-    this.pageWords = this.per * words;
-    this.tail = this.per; // forces a page on first push
+  constructor(
+    readonly words: number,
+    readonly tags = 0,
+  ) {
+    this.stride = Math.max(1, words + tags);
+    this.per = Math.max(1, Math.floor(PAGE_WORDS / this.stride) - 1);
+    this.pageWords = (this.per + 1) * this.stride;
+    this.tail = this.per + 1; // forces a page on first push
   }
 
   /** True when push() needs a new page (see pageBytes for its size). */
   needsPage(): boolean {
-    return this.tail >= this.per && this.spare === null;
+    return this.tail > this.per && this.spare === null;
   }
   get pageBytes(): number {
     return this.pageWords * 4;
@@ -32,7 +49,12 @@ export class Frontier {
 
   /** Allocate the page the next push() needs. May throw RangeError. */
   reserve(): void {
-    if (this.spare === null) this.spare = new Int32Array(this.pageWords);
+    if (this.spare === null) this.setSpare(new Int32Array(this.pageWords));
+  }
+
+  private setSpare(p: Int32Array, head: Int32Array = p.subarray(0, this.words)): void {
+    this.spare = p;
+    this.spareHead = head;
   }
 
   /** Copy `s` to the back of the queue. May throw RangeError when a page cannot be allocated. */
@@ -42,35 +64,73 @@ export class Frontier {
 
   /** Copy `words` words of `src` from `offset` to the back of the queue (as push). */
   pushFrom(src: Int32Array, offset: number): void {
-    if (this.tail >= this.per) {
-      let p = this.spare;
-      if (p === null) p = new Int32Array(this.pageWords);
-      else this.spare = null;
-      this.pages.push(p);
-      this.tail = 0;
-    }
+    const base = this.nextSlot();
     const page = this.pages[this.pages.length - 1]!;
     const w = this.words;
-    const base = this.tail * w;
-    for (let i = 0; i < w; i++) page[base + i] = src[offset + i]!;
-    this.tail++;
+    if (offset === 0 && src.length === w) page.set(src, base);
+    else for (let i = 0; i < w; i++) page[base + i] = src[offset + i]!;
+  }
+
+  /** push(s) with tag words t0, t1 (the frontier must have been built with tags >= 2). */
+  pushTagged(s: Int32Array, t0: number, t1: number): void {
+    const base = this.nextSlot();
+    const page = this.pages[this.pages.length - 1]!;
+    const w = this.words;
+    page.set(s, base);
+    page[base + w] = t0;
+    page[base + w + 1] = t1;
+  }
+
+  /** Word index of a new entry at the back (a page is added when the last one is full). */
+  private nextSlot(): number {
+    if (this.tail > this.per) {
+      let p = this.spare;
+      let h = this.spareHead;
+      if (p === null || h === null) {
+        p = new Int32Array(this.pageWords);
+        h = p.subarray(0, this.words);
+      } else {
+        this.spare = null;
+        this.spareHead = null;
+      }
+      this.pages.push(p);
+      this.heads.push(h);
+      this.tail = 1;
+    }
     this.length++;
+    return this.tail++ * this.stride;
+  }
+
+  /**
+   * Remove the front entry and return a view of its words, valid until the next shift (the caller
+   * must not write it). Tag k of the entry is tag(k). Requires length > 0.
+   */
+  shiftView(): Int32Array {
+    const page = this.pages[0]!;
+    const view = this.heads[0]!;
+    const base = this.head * this.stride;
+    page.copyWithin(0, base, base + this.stride);
+    this.length--;
+    if (++this.head > this.per || this.length === 0) {
+      // page exhausted (or queue empty): recycle it; refilling it leaves slot 0, the view, alone
+      this.pages.shift();
+      this.heads.shift();
+      if (this.spare === null) this.setSpare(page, view);
+      this.head = 1;
+      if (this.pages.length === 0) this.tail = this.per + 1;
+    }
+    this.current = page;
+    return view;
+  }
+
+  /** Tag word k of the entry returned by the last shiftView(). */
+  tag(k: number): number {
+    return this.current![this.words + k]!;
   }
 
   /** Copy the front state into `out` and remove it. Requires length > 0. */
   shift(out: Int32Array): void {
-    const page = this.pages[0]!;
-    const w = this.words;
-    const base = this.head * w;
-    for (let i = 0; i < w; i++) out[i] = page[base + i]!;
-    this.length--;
-    if (++this.head >= this.per || this.length === 0) {
-      // page exhausted (or queue empty): recycle it
-      this.pages.shift();
-      this.spare = page;
-      this.head = 0;
-      if (this.pages.length === 0) this.tail = this.per;
-    }
+    out.set(this.shiftView());
   }
 
   bytes(): number {

@@ -1,0 +1,246 @@
+// The fingerprint sums of hash.ts computed with WebAssembly SIMD, four words per instruction.
+//
+// hash.ts defines sumA = Σ fmix32(w[i] ^ SA[i]) and sumB = Σ lowbias32(w[i] + SB[i]) (mod 2^32).
+// Both are sums of independent per-word terms, so four lanes can accumulate them side by side and
+// be added at the end: the result is bit-for-bit the scalar one. The module is assembled here from
+// its opcodes (a few dozen instructions; no toolchain needed) and runs on one linear memory:
+//
+//   [0, 8)        out: sumA, sumB (of the whole vector, or the change from the base)
+//   SA, SB        per-position seeds (zero past n: fmix32(0) = lowbias32(0) = 0, so pads add 0)
+//   BASE, CHILD   the parent vector set by setBase() and the vector being hashed (pads stay 0)
+//
+// step() compares BASE and CHILD 16 bytes at a time and mixes only blocks that differ (a lane that
+// did not change adds mix(w) - mix(w) = 0), so hashing a successor costs a memcpy and a compare of
+// its words instead of a full mix of each.
+
+const M1 = 0x85ebca6b | 0;
+const M2 = 0xc2b2ae35 | 0;
+const L1 = 0x7feb352d | 0;
+const L2 = 0x846ca68b | 0;
+
+// ---------------------------------------------------------------- a minimal assembler
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function name(s: string): number[] {
+  return vec([...s].map((c) => [c.charCodeAt(0)]));
+}
+
+const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+const get = (i: number): number[] => [0x20, ...uleb(i)];
+const set = (i: number): number[] => [0x21, ...uleb(i)];
+const tee = (i: number): number[] => [0x22, ...uleb(i)];
+const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+const I32_ADD = [0x6a];
+const I32_LT_U = [0x49];
+const I32_STORE = (offset: number): number[] => [0x36, 2, ...uleb(offset)];
+const V_LOAD = [...simd(0x00), 4, 0];
+const V_SPLAT = simd(0x11);
+const V_EXTRACT = (lane: number): number[] => [...simd(0x1b), lane];
+const V_XOR = simd(0x51);
+const V_ANY_TRUE = simd(0x53);
+const V_SHR_U = simd(0xad);
+const V_ADD = simd(0xae);
+const V_SUB = simd(0xb1);
+const V_MUL = simd(0xb5);
+const LOOP = [0x03, 0x40];
+const IF = [0x04, 0x40];
+const END = [0x0b];
+const BR_IF_0 = [0x0d, 0x00];
+
+/** k (on the stack) → k ^ (k >>> n), using local `tmp`. */
+const xorShift = (tmp: number, n: number): number[] => [...tee(tmp), ...get(tmp), ...i32(n), ...V_SHR_U, ...V_XOR];
+const mulBy = (c: number): number[] => [...i32(c), ...V_SPLAT, ...V_MUL];
+/** fmix32 of the vector on the stack. */
+const fmix = (tmp: number): number[] => [...xorShift(tmp, 16), ...mulBy(M1), ...xorShift(tmp, 13), ...mulBy(M2), ...xorShift(tmp, 16)];
+/** lowbias32 of the vector on the stack. */
+const lowbias = (tmp: number): number[] => [...xorShift(tmp, 16), ...mulBy(L1), ...xorShift(tmp, 15), ...mulBy(L2), ...xorShift(tmp, 16)];
+/** Store the sum of the four lanes of v128 local `v` at byte `at`. */
+const storeLaneSum = (v: number, at: number): number[] => [
+  ...i32(0),
+  ...get(v), ...V_EXTRACT(0),
+  ...get(v), ...V_EXTRACT(1), ...I32_ADD,
+  ...get(v), ...V_EXTRACT(2), ...I32_ADD,
+  ...get(v), ...V_EXTRACT(3), ...I32_ADD,
+  ...I32_STORE(at),
+];
+
+// Both functions: params (sa, sb, base, child, bytes: i32); locals 5: i (i32); 6 accA, 7 accB, 8 x,
+// 9 y, 10 seed, 11 tmp (v128).
+const P_SA = 0, P_SB = 1, P_BASE = 2, P_CHILD = 3, P_BYTES = 4;
+const L_I = 5, L_A = 6, L_B = 7, L_X = 8, L_Y = 9, L_S = 10, L_T = 11;
+
+const loadAt = (base: number): number[] => [...get(base), ...get(L_I), ...I32_ADD, ...V_LOAD];
+const nextBlock = [...get(L_I), ...i32(16), ...I32_ADD, ...tee(L_I), ...get(P_BYTES), ...I32_LT_U, ...BR_IF_0];
+const epilogue = [...storeLaneSum(L_A, 0), ...storeLaneSum(L_B, 4)];
+
+/** full: out = sums of CHILD. */
+const FULL = [
+  ...LOOP,
+  ...loadAt(P_CHILD), ...set(L_Y),
+  ...get(L_A), ...get(L_Y), ...loadAt(P_SA), ...V_XOR, ...fmix(L_T), ...V_ADD, ...set(L_A),
+  ...get(L_B), ...get(L_Y), ...loadAt(P_SB), ...V_ADD, ...lowbias(L_T), ...V_ADD, ...set(L_B),
+  ...nextBlock,
+  ...END,
+  ...epilogue,
+  ...END,
+];
+
+/** step: out = sums of CHILD minus sums of BASE, mixing only the 16-byte blocks that differ. */
+const STEP = [
+  ...LOOP,
+  ...loadAt(P_BASE), ...set(L_X),
+  ...loadAt(P_CHILD), ...set(L_Y),
+  ...get(L_X), ...get(L_Y), ...V_XOR, ...V_ANY_TRUE,
+  ...IF,
+  ...loadAt(P_SA), ...set(L_S),
+  ...get(L_A),
+  ...get(L_Y), ...get(L_S), ...V_XOR, ...fmix(L_T),
+  ...get(L_X), ...get(L_S), ...V_XOR, ...fmix(L_T),
+  ...V_SUB, ...V_ADD, ...set(L_A),
+  ...loadAt(P_SB), ...set(L_S),
+  ...get(L_B),
+  ...get(L_Y), ...get(L_S), ...V_ADD, ...lowbias(L_T),
+  ...get(L_X), ...get(L_S), ...V_ADD, ...lowbias(L_T),
+  ...V_SUB, ...V_ADD, ...set(L_B),
+  ...END,
+  ...nextBlock,
+  ...END,
+  ...epilogue,
+  ...END,
+];
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const locals = vec([[1, 0x7f], [6, 0x7b]]);
+  const fn = (body: number[]): number[] => {
+    const b = [...locals, ...body];
+    return [...uleb(b.length), ...b];
+  };
+  const I32 = 0x7f;
+  const type = vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])]]);
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, type),
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 1]])), // import memory, min 1 page
+    ...section(3, vec([[0], [0]])),
+    ...section(7, vec([[...name('full'), 0x00, 0], [...name('step'), 0x00, 1]])),
+    ...section(10, vec([fn(FULL), fn(STEP)])),
+  ];
+  return new Uint8Array(bytes);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is not available. */
+function wasmModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      const bytes = moduleBytes();
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+type Fn = (sa: number, sb: number, base: number, child: number, bytes: number) => void;
+
+/** One hasher's SIMD kernel, laid out for vectors of `n` words. */
+export class SimdSums {
+  private readonly full: Fn;
+  private readonly step: Fn;
+  private readonly out: Int32Array;
+  private readonly base: Int32Array;
+  private readonly child: Int32Array;
+  private readonly sa: number;
+  private readonly sb: number;
+  private readonly baseAt: number;
+  private readonly childAt: number;
+  private readonly bytes: number;
+  /** The hasher whose base is loaded (hash.ts). */
+  owner: unknown = null;
+
+  /** Null if WebAssembly SIMD is unavailable. */
+  static create(n: number, seedA: Int32Array, seedB: Int32Array): SimdSums | null {
+    const m = wasmModule();
+    return m === null ? null : new SimdSums(m, n, seedA, seedB);
+  }
+
+  private constructor(m: WebAssembly.Module, readonly n: number, seedA: Int32Array, seedB: Int32Array) {
+    const padded = (n + 3) & ~3;
+    this.bytes = padded * 4;
+    this.sa = 16;
+    this.sb = this.sa + this.bytes;
+    this.baseAt = this.sb + this.bytes;
+    this.childAt = this.baseAt + this.bytes;
+    const total = this.childAt + this.bytes;
+    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
+    const inst = new WebAssembly.Instance(m, { env: { mem: memory } });
+    this.full = inst.exports.full as Fn;
+    this.step = inst.exports.step as Fn;
+    const all = new Int32Array(memory.buffer);
+    this.out = all.subarray(0, 2);
+    all.set(seedA.subarray(0, n), this.sa >> 2);
+    all.set(seedB.subarray(0, n), this.sb >> 2);
+    this.base = all.subarray(this.baseAt >> 2, (this.baseAt >> 2) + n);
+    this.child = all.subarray(this.childAt >> 2, (this.childAt >> 2) + n);
+  }
+
+  /** Sums of `words` (length n): out0/out1. */
+  sums(words: Int32Array): void {
+    this.child.set(words);
+    if (this.bytes > 0) this.full(this.sa, this.sb, 0, this.childAt, this.bytes);
+    else this.out.fill(0);
+  }
+
+  /** Remember `words` as the base of delta(). */
+  setBase(words: Int32Array): void {
+    this.base.set(words);
+  }
+
+  /** Sums of `words` minus sums of the base: out0/out1. */
+  delta(words: Int32Array): void {
+    this.child.set(words);
+    if (this.bytes > 0) this.step(this.sa, this.sb, this.baseAt, this.childAt, this.bytes);
+    else this.out.fill(0);
+  }
+
+  get out0(): number {
+    return this.out[0]!;
+  }
+  get out1(): number {
+    return this.out[1]!;
+  }
+}
