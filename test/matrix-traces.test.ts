@@ -62,3 +62,16 @@ test('CLI: ptelab matrix --trace-dir saves every trace; ptelab replay reproduces
   const b = spawnSync(process.execPath, [bin, 'replay', join(dir, 'broken.json')], { encoding: 'utf8' });
   assert.equal(b.status, 4, b.stdout + b.stderr);
 });
+
+test('CLI: Ctrl-C during ptelab matrix prints the partial matrix with interrupted cells, exit 3', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [bin, 'matrix', '--cont-ptes', '16'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  assert.equal(code, 3, out);
+  assert.match(out, /incomplete \(interrupted\)/);
+  assert.match(out, /incomplete, bound hit \(interrupted/);
+});

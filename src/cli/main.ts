@@ -20,12 +20,12 @@ import type { LitmusOutcome } from '../runner.js';
 import { litmusFilesUnder } from '../frontend/files.js';
 import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
-import type { FromWorker, WorkerJob } from './protocol.js';
+import type { FromMatrixWorker, FromWorker, MatrixJob, WorkerJob } from './protocol.js';
 import { MACHINE_CHECKS } from '../machine/pt/machine.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
-import { formatMatrix, runMatrix } from '../matrix/matrix.js';
+import { formatMatrix } from '../matrix/matrix.js';
 import { readModelOverlay } from '../models/library.js';
 import { InputError } from '../frontend/diagnostics.js';
 
@@ -82,15 +82,15 @@ function oneLine(s: string): string {
 type Reply = Exclude<FromWorker, { type: 'progress' } | { type: 'done' }>;
 
 /**
- * Run `files` in a worker thread. `onReply` receives each file's result in order. Ctrl-C sets the
- * shared abort flag (the current search ends as `interrupted`, later files are skipped); a second
- * Ctrl-C terminates the worker.
+ * Run a worker thread (`url`, with `data` as its workerData plus the shared abort flag) and hand its
+ * messages to `onMessage` with the progress line; `onMessage` returns true when the job is finished.
+ * Ctrl-C sets the abort flag (the worker's search ends as `interrupted`); a second Ctrl-C terminates
+ * the worker (`forced`).
  */
-function runInWorker(files: string[], opts: WorkerJob['opts'], onReply: (r: Reply) => void, label: (i: number) => string): Promise<{ forced: boolean }> {
+function superviseWorker<M>(url: URL, data: object, onMessage: (m: M, progress: Progress) => boolean): Promise<{ forced: boolean }> {
   const abortFlag = new SharedArrayBuffer(4);
   const flag = new Int32Array(abortFlag);
-  const job: WorkerJob = { files, opts, abortFlag };
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+  const worker = new Worker(url, { workerData: { ...data, abortFlag } });
   const progress = new Progress(process.stderr);
   let interrupts = 0;
   return new Promise((resolve, reject) => {
@@ -111,23 +111,31 @@ function runInWorker(files: string[], opts: WorkerJob['opts'], onReply: (r: Repl
       }
     };
     process.on('SIGINT', onSigint);
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress') {
-        progress.update({ label: label(m.index), states: m.states, seconds: m.seconds, queue: m.queue, rss: m.rss });
-        return;
-      }
-      if (m.type === 'done') {
+    worker.on('message', (m: M) => {
+      if (settled) return;
+      if (onMessage(m, progress)) {
         finish(() => resolve({ forced: false }));
         void worker.terminate();
-        return;
       }
-      progress.clear();
-      onReply(m);
     });
     worker.on('error', (e) => finish(() => reject(e)));
     worker.on('exit', (code) => {
       if (!settled) finish(() => reject(new Error(`worker exited with code ${code}`)));
     });
+  });
+}
+
+/** Run `files` in a worker thread (worker.ts); `onReply` receives each file's result in order. */
+function runInWorker(files: string[], opts: WorkerJob['opts'], onReply: (r: Reply) => void, label: (i: number) => string): Promise<{ forced: boolean }> {
+  return superviseWorker<FromWorker>(new URL('./worker.js', import.meta.url), { files, opts }, (m, progress) => {
+    if (m.type === 'progress') {
+      progress.update({ label: label(m.index), states: m.states, seconds: m.seconds, queue: m.queue, rss: m.rss });
+      return false;
+    }
+    if (m.type === 'done') return true;
+    progress.clear();
+    onReply(m);
+    return false;
   });
 }
 
@@ -323,8 +331,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--models <dir>', MODELS_HELP)
     .exitOverride()
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
-    .action((flags: MatrixFlags) => {
-      setExit(matrixCommand(flags));
+    .action(async (flags: MatrixFlags) => {
+      setExit(await matrixCommand(flags));
     });
   return program;
 }
@@ -333,7 +341,7 @@ interface MatrixFlags { contPtes: number; format: string; only?: string; maxStat
 
 const MODELS_HELP = 'use the model-C files below DIR instead of the embedded ones with the same path (DIR/arm64/contpte.c replaces models/arm64/contpte.c)';
 
-function matrixCommand(flags: MatrixFlags): number {
+async function matrixCommand(flags: MatrixFlags): Promise<number> {
   if (!['text', 'md', 'json', 'html'].includes(flags.format)) throw new UsageError(`--format: expected text|md|json|html, found ${flags.format}`);
   if (flags.traceDir) {
     try {
@@ -342,18 +350,30 @@ function matrixCommand(flags: MatrixFlags): number {
       throw new UsageError(`--trace-dir: cannot create ${flags.traceDir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  const progress = new Progress(process.stderr);
-  let r;
-  try {
-    r = runMatrix({
-      contPtes: flags.contPtes, only: flags.only, maxStates: flags.maxStates,
-      timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
-      onProgress: (p) => progress.update(p),
-      ...(flags.models !== undefined ? { models: readModelOverlay(flags.models) } : {}),
-    });
-  } finally {
-    progress.clear();
+  const opts: MatrixJob['opts'] = {
+    contPtes: flags.contPtes, only: flags.only, maxStates: flags.maxStates,
+    timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+    ...(flags.models !== undefined ? { models: readModelOverlay(flags.models) } : {}),
+  };
+  // The searches run in a worker so that Ctrl-C still prints the partial matrix (cells: incomplete).
+  let reply: Exclude<FromMatrixWorker, { type: 'progress' }> | undefined;
+  const { forced } = await superviseWorker<FromMatrixWorker>(new URL('./matrix-worker.js', import.meta.url), { opts }, (m, progress) => {
+    if (m.type === 'progress') {
+      progress.update(m.progress);
+      return false;
+    }
+    reply = m;
+    return true;
+  });
+  if (forced || !reply) {
+    process.stderr.write('ptelab: interrupted (no result)\n');
+    return EXIT_INCOMPLETE;
   }
+  if (reply.type === 'error') {
+    process.stderr.write((reply.kind === 'input' ? oneLine(reply.message) : internalMessage(reply.message, reply.stack)) + '\n');
+    return reply.kind === 'input' ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+  }
+  const r = reply.result;
   if (!r.cells.length) throw new UsageError(`--only ${flags.only}: no such row/column`);
   if (flags.traceDir) {
     for (const t of r.traces) {

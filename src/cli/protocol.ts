@@ -2,6 +2,7 @@
 
 import type { LitmusOutcome } from '../runner.js';
 import type { ModelOverlay } from '../models/library.js';
+import type { MatrixOptions, MatrixResult } from '../matrix/matrix.js';
 
 export interface WorkerJob {
   files: string[];
@@ -16,3 +17,14 @@ export type FromWorker =
   | { type: 'error'; index: number; file: string; kind: 'input' | 'internal'; message: string; stack?: string }
   | { type: 'skipped'; index: number; file: string }
   | { type: 'done' };
+
+/** `ptelab matrix`: the options of runMatrix that cross to its worker (matrix-worker.ts). */
+export interface MatrixJob {
+  opts: Omit<MatrixOptions, 'onProgress' | 'signal'>;
+  abortFlag: SharedArrayBuffer;
+}
+
+export type FromMatrixWorker =
+  | { type: 'progress'; progress: { label: string; states: number; seconds: number; queue: number; rss: number } }
+  | { type: 'result'; result: MatrixResult }
+  | { type: 'error'; kind: 'input' | 'internal'; message: string; stack?: string };

@@ -95,7 +95,12 @@ export interface MatrixOptions {
   contPtes?: number; only?: string; maxStates?: number; timeoutMs?: number;
   /** Changed model files replacing the embedded ones (`--models DIR`): rerun the matrix on a patch. */
   models?: ModelOverlay;
-  /** Called during the searches: the cell and scenario, states so far (all scenarios), seconds since the start. */
+  /** Aborting it ends the running search and all later ones as incomplete (bound `interrupted`). */
+  signal?: AbortSignal;
+  /**
+   * Called during the searches, and once before each scenario run: the cell and scenario, states so
+   * far (all scenarios), seconds since the start.
+   */
   onProgress?: (p: { label: string; states: number; seconds: number; queue: number; rss: number }) => void;
 }
 
@@ -148,8 +153,9 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
         let o = cache.get(text);
         if (!o) {
           const label = `matrix ${row.id}/${col.id} ${scen}`;
+          opts.onProgress?.({ label, states: doneStates, seconds: (performance.now() - t0) / 1000, queue: 0, rss: 0 });
           o = runLitmusText(text, file, {
-            maxStates: opts.maxStates, timeoutMs: opts.timeoutMs, models: opts.models,
+            maxStates: opts.maxStates, timeoutMs: opts.timeoutMs, models: opts.models, signal: opts.signal,
             ...(opts.onProgress ? {
               onProgress: (q) => opts.onProgress!({ label, states: doneStates + q.states, seconds: (performance.now() - t0) / 1000, queue: q.queue, rss: q.rss }),
             } : {}),
