@@ -22,7 +22,8 @@ export const ROWS: MatrixRow[] = [
 interface Probe { template: string; subst?: Record<string, string>; kind: 'checks' | 'exists'; checks?: string[] }
 export interface MatrixCol { id: string; label: string; info?: boolean; probes: (row: MatrixRow) => Probe[] | string }
 
-const GUP_SCEN = ['gup-unfold', 'gup-mprotect-write', 'fn-remap', 'gup-wrprotect', 'gup-clear-young', 'spurious-hw-ad'];
+// Writers: unfold (BBM), fold (mprotect commit), remap, zap (MADV_DONTNEED + refault), wrprotect, clear-young, HW A/D.
+const GUP_SCEN = ['gup-unfold', 'gup-mprotect-write', 'fn-remap', 'gup-zap', 'gup-wrprotect', 'gup-clear-young', 'spurious-hw-ad'];
 export const COLS: MatrixCol[] = [
   { id: '1', label: '(1) = ptep_get() unraced',
     probes: (r) => [{ template: r.arch === 'arm64' ? 'req1' : 'req1-pae', kind: 'exists' }] },
