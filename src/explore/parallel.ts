@@ -68,7 +68,7 @@ import { labelAgent, labelChoice, NO_PARENT } from './tree.js';
 export type { SystemSpec } from './parallel-protocol.js';
 
 /** Milliseconds of in-thread search before the workers are started. */
-const START_AFTER_MS = Number(process.env.PTELAB_PARALLEL_START_MS ?? 25);
+const START_AFTER_MS = 25;
 /** In-thread time slice (the event loop runs between slices). */
 const SLICE_MS = 15;
 /** Bound checks while workers run. */
@@ -76,6 +76,7 @@ const TIMER_MS = 20;
 const MAX_LOAD = 0.8;
 const INITIAL_SLOTS = 1 << 14;
 const MAX_CHUNK = 256;
+/** PTELAB_PARALLEL_DEBUG=1: one line of round/pause/rehash counts on stderr per search. */
 const DEBUG = process.env.PTELAB_PARALLEL_DEBUG === '1';
 
 export interface ParallelOptions extends ExploreOptions {
@@ -189,7 +190,7 @@ class Coordinator {
   private claimedPrev: number[] = [];
   private lastYield = 0;
   private nextHeapCheck = 0;
-  private readonly dbg = { rounds: 0, selfRounds: 0, pauses: 0, rehash: [] as string[], ready: [] as number[] };
+  private readonly dbg = { rounds: 0, selfRounds: 0, pauses: 0, rehash: [] as string[], ready: [] as number[], selfMs: 0, waitMs: 0, workerInserted: 0 };
   private level = 0;
   /** [page, from, to] of the level being expanded, and of the next level so far. */
   private curRanges: number[] = [];
@@ -509,7 +510,9 @@ class Coordinator {
       let aborted: boolean;
       for (;;) {
         if (!this.workersStarted && performance.now() - this.t0 >= START_AFTER_MS) this.startWorkers();
-        const rep = this.self.run(performance.now() + SLICE_MS);
+        const ts = performance.now();
+        const rep = this.self.run(ts + SLICE_MS);
+        if (DEBUG) this.dbg.selfMs += performance.now() - ts;
         this.absorb(rep);
         clean = rep.clean;
         aborted = rep.aborted;
@@ -519,13 +522,18 @@ class Coordinator {
       }
       // levels that take less than a slice: still let the event loop run now and then
       if (active.length === 0 && performance.now() - this.lastYield >= SLICE_MS) await this.yieldNow();
-      for (const m of await Promise.all(replies)) {
+      const tw = performance.now();
+      const got = await Promise.all(replies);
+      if (DEBUG) this.dbg.waitMs += performance.now() - tw;
+      for (const m of got) {
         if (m.type !== 'report') continue;
+        if (DEBUG) this.dbg.workerInserted += m.report.inserted;
         this.absorb(m.report);
         clean &&= m.report.clean;
         aborted ||= m.report.aborted;
       }
-      const failed = this.peers.find((p) => p.failed !== null);
+      // a worker that failed while searching is a bug; one that never started is only not used
+      const failed = this.peers.find((p) => p.failed !== null && p.ready);
       if (failed) throw failed.failed;
       if (this.stopped) return;
       if (clean && !this.self.holdsChunk && !this.chunksLeft()) break;
