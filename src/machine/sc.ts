@@ -9,8 +9,9 @@
 //   violations        one word, bit i = checkNames[i]
 //
 // A step of process p executes its current (visible) instruction on a scratch copy, then keeps running
-// local instructions until the next visible one or the end, zeroing the slots dead there; so every
-// stored state has each process at a visible instruction or finished. Fences are not scheduling points.
+// local instructions until the next visible one or the end, zeroing the slots dead there (those not
+// already known to be zero, zeroing.ts); so every stored state has each process at a visible
+// instruction or finished. Fences are not scheduling points.
 // Loads, stores and RMWs whose address falls in process-private memory (addressable locals) are local.
 //
 // The hot path (successors/exec/runLocal) does not allocate: instructions are preprocessed into
@@ -26,6 +27,7 @@ import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from '
 import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from './intrinsics.js';
 import type { LitmusSystem, StepInfo } from './litmus-system.js';
 import { ScPor } from './sc-por.js';
+import { slotsToZero } from './zeroing.js';
 
 export interface ScOptions {
   /** Components to use instead of program.components (must provide every intrinsic the program calls). */
@@ -299,14 +301,14 @@ class Sc implements ScSystem {
         return out;
       };
       this.endZero.push(toIdx(dead.atEnd));
-      this.code.push(
-        p.code.map((ins, pc) => {
-          const r = this.prepare(ins, pi, defs, datas);
-          r.zero = toIdx(dead.at[pc]);
-          maxArgs = Math.max(maxArgs, r.argI.length);
-          return r;
-        }),
-      );
+      const code = p.code.map((ins) => {
+        const r = this.prepare(ins, pi, defs, datas);
+        maxArgs = Math.max(maxArgs, r.argI.length);
+        return r;
+      });
+      const zero = slotsToZero(p, code.map((r) => r.vis === Vis.Visible), dead.at);
+      code.forEach((r, pc) => (r.zero = toIdx(zero[pc])));
+      this.code.push(code);
     });
     this.scratch = new Int32Array(this.stateWords);
     this.tmp = new Int32Array(this.stateWords);
