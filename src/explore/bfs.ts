@@ -108,7 +108,7 @@ class Explorer implements SuccessorSink, PorHost {
       else if (this.makeRoom()) {
         const h = this.hasher;
         h.hash(cur);
-        table.insert(cur, h.h1, h.h2, NO_PARENT, 0);
+        table.insert(cur, h.f1, h.f2, NO_PARENT, 0);
         frontier.pushTagged(cur, h.sumA, h.sumB);
         this.maxQueue = 1;
       }
@@ -188,11 +188,11 @@ class Explorer implements SuccessorSink, PorHost {
     const hasher = this.hasher;
     hasher.hashChild(next);
     if (table.size >= this.maxStates) {
-      if (!table.has(next, hasher.h1, hasher.h2)) this.stop('max-states', `max-states ${this.maxStates} reached`);
+      if (!table.has(next, hasher.f1, hasher.f2)) this.stop('max-states', `max-states ${this.maxStates} reached`);
       return;
     }
     if (table.needsGrow() && !this.makeRoom()) return;
-    const id = table.insert(next, hasher.h1, hasher.h2, this.curId, packLabel(agent, choice));
+    const id = table.insert(next, hasher.f1, hasher.f2, this.curId, packLabel(agent, choice));
     if (id < 0) return;
     if (this.frontier.needsPage() && !this.reservePage()) return;
     this.frontier.pushTagged(next, hasher.sumA, hasher.sumB);
@@ -203,7 +203,7 @@ class Explorer implements SuccessorSink, PorHost {
   visited(s: Int32Array): boolean {
     const hasher = this.hasher;
     hasher.hashChild(s);
-    return this.table.has(s, hasher.h1, hasher.h2);
+    return this.table.has(s, hasher.f1, hasher.f2);
   }
 
   /** Take the next state off the frontier: it becomes `cur`, with its hash sums. */

@@ -1,5 +1,7 @@
-// Fingerprint visited set: a Robin Hood hash table of 64-bit fingerprints in one Uint32Array
-// (lo, hi pairs; (0,0) = empty), plus the BFS tree (tree.ts) indexed by dense id.
+// Fingerprint visited set: a Robin Hood hash table of 64-bit fingerprints in one Int32Array
+// (lo, hi pairs; (0,0) = empty), plus the BFS tree (tree.ts) indexed by dense id. Words are kept
+// signed inside (int32 values stay unboxed when passed between functions; uint32 ones above 2^31
+// would be allocated as heap numbers) and read as unsigned only to compute homes.
 //
 // Memory per stored state: 5 bytes of tree (4-byte parent id + 1-byte label code) + 8 bytes per
 // slot / load factor. The table runs at up to 90% load (Robin Hood keeps probe sequences short and
@@ -20,7 +22,7 @@ export class FingerprintTable implements VisitedSet {
   readonly exact = false;
   size = 0;
   readonly maxSize: number;
-  private slots: Uint32Array;
+  private slots: Int32Array;
   private cap: number;
   private growAt: number;
   private readonly maxSlots: number;
@@ -31,7 +33,7 @@ export class FingerprintTable implements VisitedSet {
     // ids are u32 and NO_PARENT is reserved
     this.maxSize = Math.min(Math.floor(this.maxSlots * MAX_LOAD), 0xfffffffe);
     const cap = Math.min(this.maxSlots, Math.max(16, Math.floor(initialSlots)));
-    this.slots = new Uint32Array(cap * 2);
+    this.slots = new Int32Array(cap * 2);
     this.cap = cap;
     this.growAt = Math.floor(cap * MAX_LOAD);
   }
@@ -79,7 +81,7 @@ export class FingerprintTable implements VisitedSet {
   private rehash(newCap: number): void {
     const old = this.slots;
     const oldCap = this.cap;
-    const slots = new Uint32Array(newCap * 2);
+    const slots = new Int32Array(newCap * 2);
     this.slots = slots;
     this.cap = newCap;
     this.growAt = Math.min(Math.floor(newCap * MAX_LOAD), this.maxSize);
@@ -96,7 +98,7 @@ export class FingerprintTable implements VisitedSet {
       const lo = old[i * 2]!;
       const hi = old[i * 2 + 1]!;
       if ((lo | hi) === 0) continue;
-      const h = Math.floor((lo * newCap) / TWO32);
+      const h = Math.floor(((lo >>> 0) * newCap) / TWO32);
       let hv = wrapped ? h + newCap : h;
       if (!wrapped && hv < lastHome - (newCap >> 1)) {
         wrapped = true;
@@ -140,7 +142,7 @@ export class FingerprintTable implements VisitedSet {
         slots[k + 1] = hi;
         return;
       }
-      let rd = j - Math.floor((a * cap) / TWO32);
+      let rd = j - Math.floor(((a >>> 0) * cap) / TWO32);
       if (rd < 0) rd += cap;
       if (rd < d) {
         slots[k] = lo;
@@ -160,12 +162,12 @@ export class FingerprintTable implements VisitedSet {
 
   /** Insert a fingerprint directly. Returns the new id, or -1 if present. */
   insertFp(h1: number, h2: number, parent: number, label: number): number {
-    let lo = h1 >>> 0;
-    const hi = h2 >>> 0;
+    let lo = h1 | 0;
+    const hi = h2 | 0;
     if ((lo | hi) === 0) lo = 1; // (0,0) marks an empty slot
     const slots = this.slots;
     const cap = this.cap;
-    let j = Math.floor((lo * cap) / TWO32);
+    let j = Math.floor(((lo >>> 0) * cap) / TWO32);
     let d = 0;
     for (;;) {
       const k = j << 1;
@@ -177,7 +179,7 @@ export class FingerprintTable implements VisitedSet {
         break;
       }
       if (a === lo && b === hi) return -1;
-      let rd = j - Math.floor((a * cap) / TWO32);
+      let rd = j - Math.floor(((a >>> 0) * cap) / TWO32);
       if (rd < 0) rd += cap;
       if (rd < d) {
         // not present (Robin Hood invariant): take this slot, push the rest along
@@ -197,12 +199,12 @@ export class FingerprintTable implements VisitedSet {
   }
 
   hasFp(h1: number, h2: number): boolean {
-    let lo = h1 >>> 0;
-    const hi = h2 >>> 0;
+    let lo = h1 | 0;
+    const hi = h2 | 0;
     if ((lo | hi) === 0) lo = 1;
     const slots = this.slots;
     const cap = this.cap;
-    let j = Math.floor((lo * cap) / TWO32);
+    let j = Math.floor(((lo >>> 0) * cap) / TWO32);
     let d = 0;
     for (;;) {
       const k = j << 1;
@@ -210,7 +212,7 @@ export class FingerprintTable implements VisitedSet {
       const b = slots[k + 1]!;
       if ((a | b) === 0) return false;
       if (a === lo && b === hi) return true;
-      let rd = j - Math.floor((a * cap) / TWO32);
+      let rd = j - Math.floor(((a >>> 0) * cap) / TWO32);
       if (rd < 0) rd += cap;
       if (rd < d) return false;
       if (++j === cap) j = 0;

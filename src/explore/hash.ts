@@ -87,6 +87,9 @@ export class Hasher {
   h1 = 0;
   /** Second 32-bit hash (unsigned), valid after hash()/hashStep()/hashChild(). */
   h2 = 0;
+  /** h1, h2 as signed int32 (same bits): cheaper to pass around (never boxed as heap numbers). */
+  f1 = 0;
+  f2 = 0;
   /** The raw sums behind h1/h2: what hashStep()/setBase() need to hash a successor of this vector. */
   sumA = 0;
   sumB = 0;
@@ -176,8 +179,12 @@ export class Hasher {
   private finish(a: number, b: number, n: number): void {
     this.sumA = a;
     this.sumB = b;
-    this.h1 = fmix((a + n) | 0) >>> 0;
-    this.h2 = lowbias(b ^ Math.imul(n, GOLDEN)) >>> 0;
+    const f1 = fmix((a + n) | 0);
+    const f2 = lowbias(b ^ Math.imul(n, GOLDEN));
+    this.f1 = f1;
+    this.f2 = f2;
+    this.h1 = f1 >>> 0;
+    this.h2 = f2 >>> 0;
   }
 }
 

@@ -17,7 +17,8 @@ export interface VisitedSet {
   /** Make room for at least one more state. May throw RangeError if memory is exhausted. */
   grow(): void;
   /**
-   * Insert state `s` whose hashes (Hasher) are h1, h2. Returns the new id, or -1 if already present.
+   * Insert state `s` whose hashes (Hasher) are h1, h2 (only their 32 bits count: signed or unsigned).
+   * Returns the new id, or -1 if already present.
    * Requires !needsGrow().
    */
   insert(s: Int32Array, h1: number, h2: number, parent: number, label: number): number;
