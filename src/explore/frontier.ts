@@ -120,7 +120,24 @@ export class Frontier {
       if (this.pages.length === 0) this.tail = this.per + 1;
     }
     this.current = page;
+    if (this.length > 0) this.touchHead();
     return view;
+  }
+
+  /** Dummy accumulator of touchHead()'s reads (so they are not optimised away). */
+  private touched = 0;
+
+  /**
+   * Read one word per cache line of the next head entry: the loads are independent, so the memory
+   * system fetches the (long-cold) entry while the caller expands this one.
+   */
+  private touchHead(): void {
+    const page = this.pages[0]!;
+    const base = this.head * this.stride;
+    const end = base + this.stride;
+    let x = 0;
+    for (let i = base; i < end; i += 16) x ^= page[i]!;
+    this.touched ^= x;
   }
 
   /** Tag word k of the entry returned by the last shiftView(). */

@@ -9,7 +9,7 @@
 //   SA, SB        per-position seeds (zero past n: fmix32(0) = lowbias32(0) = 0, so pads add 0)
 //   BASE, CHILD   the parent vector set by setBase() and the vector being hashed (pads stay 0)
 //
-// step() compares BASE and CHILD 16 bytes at a time and mixes only blocks that differ (a lane that
+// step() compares BASE and CHILD 32 bytes at a time and mixes only blocks that differ (a lane that
 // did not change adds mix(w) - mix(w) = 0), so hashing a successor costs a memcpy and a compare of
 // its words instead of a full mix of each.
 
@@ -64,9 +64,10 @@ const i32 = (v: number): number[] => [0x41, ...sleb(v)];
 const I32_ADD = [0x6a];
 const I32_LT_U = [0x49];
 const I32_STORE = (offset: number): number[] => [0x36, 2, ...uleb(offset)];
-const V_LOAD = [...simd(0x00), 4, 0];
+const V_LOAD = (offset = 0): number[] => [...simd(0x00), 4, ...uleb(offset)];
 const V_SPLAT = simd(0x11);
 const V_EXTRACT = (lane: number): number[] => [...simd(0x1b), lane];
+const V_OR = simd(0x50);
 const V_XOR = simd(0x51);
 const V_ANY_TRUE = simd(0x53);
 const V_SHR_U = simd(0xad);
@@ -95,13 +96,13 @@ const storeLaneSum = (v: number, at: number): number[] => [
   ...I32_STORE(at),
 ];
 
-// Both functions: params (sa, sb, base, child, bytes: i32); locals 5: i (i32); 6 accA, 7 accB, 8 x,
-// 9 y, 10 seed, 11 tmp (v128).
+// Both functions: params (sa, sb, base, child, bytes: i32, a multiple of 32); locals 5: i (i32);
+// 6 accA, 7 accB, 8 x, 9 y, 10 seed, 11 tmp, 12 x2, 13 y2 (v128).
 const P_SA = 0, P_SB = 1, P_BASE = 2, P_CHILD = 3, P_BYTES = 4;
-const L_I = 5, L_A = 6, L_B = 7, L_X = 8, L_Y = 9, L_S = 10, L_T = 11;
+const L_I = 5, L_A = 6, L_B = 7, L_X = 8, L_Y = 9, L_S = 10, L_T = 11, L_X2 = 12, L_Y2 = 13;
 
-const loadAt = (base: number): number[] => [...get(base), ...get(L_I), ...I32_ADD, ...V_LOAD];
-const nextBlock = [...get(L_I), ...i32(16), ...I32_ADD, ...tee(L_I), ...get(P_BYTES), ...I32_LT_U, ...BR_IF_0];
+const loadAt = (base: number, offset = 0): number[] => [...get(base), ...get(L_I), ...I32_ADD, ...V_LOAD(offset)];
+const nextBlock = (bytes: number): number[] => [...get(L_I), ...i32(bytes), ...I32_ADD, ...tee(L_I), ...get(P_BYTES), ...I32_LT_U, ...BR_IF_0];
 const epilogue = [...storeLaneSum(L_A, 0), ...storeLaneSum(L_B, 4)];
 
 /** full: out = sums of CHILD. */
@@ -110,38 +111,49 @@ const FULL = [
   ...loadAt(P_CHILD), ...set(L_Y),
   ...get(L_A), ...get(L_Y), ...loadAt(P_SA), ...V_XOR, ...fmix(L_T), ...V_ADD, ...set(L_A),
   ...get(L_B), ...get(L_Y), ...loadAt(P_SB), ...V_ADD, ...lowbias(L_T), ...V_ADD, ...set(L_B),
-  ...nextBlock,
+  ...nextBlock(16),
   ...END,
   ...epilogue,
   ...END,
 ];
 
-/** step: out = sums of CHILD minus sums of BASE, mixing only the 16-byte blocks that differ. */
+/** accA += fmix(y ^ SA) - fmix(x ^ SA); accB += lowbias(y + SB) - lowbias(x + SB), for the block at i + offset. */
+const mixChange = (x: number, y: number, offset: number): number[] => [
+  ...loadAt(P_SA, offset), ...set(L_S),
+  ...get(L_A),
+  ...get(y), ...get(L_S), ...V_XOR, ...fmix(L_T),
+  ...get(x), ...get(L_S), ...V_XOR, ...fmix(L_T),
+  ...V_SUB, ...V_ADD, ...set(L_A),
+  ...loadAt(P_SB, offset), ...set(L_S),
+  ...get(L_B),
+  ...get(y), ...get(L_S), ...V_ADD, ...lowbias(L_T),
+  ...get(x), ...get(L_S), ...V_ADD, ...lowbias(L_T),
+  ...V_SUB, ...V_ADD, ...set(L_B),
+];
+
+/**
+ * step: out = sums of CHILD minus sums of BASE. Compares 32 bytes per iteration and mixes only
+ * pairs of blocks that differ (an unchanged lane adds mix(w) - mix(w) = 0).
+ */
 const STEP = [
   ...LOOP,
   ...loadAt(P_BASE), ...set(L_X),
   ...loadAt(P_CHILD), ...set(L_Y),
-  ...get(L_X), ...get(L_Y), ...V_XOR, ...V_ANY_TRUE,
+  ...loadAt(P_BASE, 16), ...set(L_X2),
+  ...loadAt(P_CHILD, 16), ...set(L_Y2),
+  ...get(L_X), ...get(L_Y), ...V_XOR, ...get(L_X2), ...get(L_Y2), ...V_XOR, ...V_OR, ...V_ANY_TRUE,
   ...IF,
-  ...loadAt(P_SA), ...set(L_S),
-  ...get(L_A),
-  ...get(L_Y), ...get(L_S), ...V_XOR, ...fmix(L_T),
-  ...get(L_X), ...get(L_S), ...V_XOR, ...fmix(L_T),
-  ...V_SUB, ...V_ADD, ...set(L_A),
-  ...loadAt(P_SB), ...set(L_S),
-  ...get(L_B),
-  ...get(L_Y), ...get(L_S), ...V_ADD, ...lowbias(L_T),
-  ...get(L_X), ...get(L_S), ...V_ADD, ...lowbias(L_T),
-  ...V_SUB, ...V_ADD, ...set(L_B),
+  ...mixChange(L_X, L_Y, 0),
+  ...mixChange(L_X2, L_Y2, 16),
   ...END,
-  ...nextBlock,
+  ...nextBlock(32),
   ...END,
   ...epilogue,
   ...END,
 ];
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const locals = vec([[1, 0x7f], [6, 0x7b]]);
+  const locals = vec([[1, 0x7f], [8, 0x7b]]);
   const fn = (body: number[]): number[] => {
     const b = [...locals, ...body];
     return [...uleb(b.length), ...b];
@@ -199,7 +211,7 @@ export class SimdSums {
   }
 
   private constructor(m: WebAssembly.Module, readonly n: number, seedA: Int32Array, seedB: Int32Array) {
-    const padded = (n + 3) & ~3;
+    const padded = (n + 7) & ~7;
     this.bytes = padded * 4;
     this.sa = 16;
     this.sb = this.sa + this.bytes;
