@@ -20,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../src/frontend/diagnostics.js';
 import { exploreParallel } from '../src/explore/parallel.js';
 import { explore } from '../src/explore/bfs.js';
@@ -204,6 +205,30 @@ function scenario(name: string, c: Omit<Case, 'workers' | 'reduction'>, workers:
   }
 }
 
+/**
+ * How much parallelism the machine offers right now: the same fixed arithmetic loop in 1 thread,
+ * then in 2 threads at once; returns 2 x (time of one) / (time of two) (2.0 = two free cores).
+ * Printed with the table, since other processes may hold a core during the run.
+ */
+async function parallelism(): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads');
+    let x = 0; const t0 = performance.now();
+    for (let i = 0; i < 4e8; i++) x = (x + Math.imul(i, 2654435761)) | 0;
+    parentPort.postMessage([performance.now() - t0, x]);`;
+  const run = (n: number): Promise<number> => {
+    const t0 = performance.now();
+    return Promise.all(
+      Array.from({ length: n }, () => new Promise<void>((resolve) => {
+        const w = new Worker(code, { eval: true });
+        w.once('message', () => void w.terminate().then(() => resolve()));
+      })),
+    ).then(() => performance.now() - t0);
+  };
+  const one = Math.min(await run(1), await run(1));
+  const two = await run(2);
+  return (2 * one) / two;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--case') {
@@ -222,6 +247,8 @@ async function main(): Promise<void> {
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1]! : '';
   const want = (name: string): boolean => only === '' || name.includes(only);
   const t0 = Date.now();
+  const p0 = await parallelism();
+  console.error(`parallelism available (2 threads of arithmetic vs 1): x${p0.toFixed(2)}`);
 
   // 1. kernel LKMM litmus suite
   const suiteDir = join(root, '..', 'shared', 'litmus');
@@ -290,6 +317,7 @@ async function main(): Promise<void> {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(line(r));
   console.log(`\nbench wall time ${((Date.now() - t0) / 1000).toFixed(0)} s; node ${process.version}`);
+  console.log(`parallelism available (2 threads of arithmetic vs 1): x${p0.toFixed(2)} at the start, x${(await parallelism()).toFixed(2)} at the end`);
 }
 
 void main();

@@ -11,8 +11,8 @@
 // workers in parallel) and the level resumes.
 //
 // The first levels run in this thread: workers are only started once the search has run
-// START_AFTER_MS, and they join at the next round while this thread stops taking chunks. Small
-// searches never pay for starting workers, and none of this changes any result.
+// START_AFTER_MS and some CPU is idle, and they join at the next round. Small searches never pay
+// for starting workers, and none of this changes any result.
 //
 // What does not depend on N or on timing: the set of states of each level (a state is stored in
 // the first level that reaches it), hence the state count, transitions, final states, deadlocks,
@@ -38,6 +38,8 @@
 // insertions); the coordinator checks time, Ctrl-C, RSS and the JS heap on a timer and before
 // every allocation, and sets STOP, which workers see at the next state boundary.
 
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
@@ -67,8 +69,10 @@ import { labelAgent, labelChoice, NO_PARENT } from './tree.js';
 
 export type { SystemSpec } from './parallel-protocol.js';
 
-/** Milliseconds of in-thread search before the workers are started. */
+/** Milliseconds of in-thread search before the workers are started (if a core is idle). */
 const START_AFTER_MS = 25;
+/** Shortest window over which idle CPU time is measured (/proc/stat counts in 10 ms ticks). */
+const IDLE_WINDOW_MS = 50;
 /** In-thread time slice (the event loop runs between slices). */
 const SLICE_MS = 15;
 /** Bound checks while workers run. */
@@ -161,6 +165,19 @@ class Peer {
 
 class OutOfMemory extends Error {}
 
+/** [idle, total] CPU time of the machine (Linux /proc/stat, in ticks), or null. */
+function cpuTimes(): [number, number] | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    if (!line.startsWith('cpu ')) return null;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    if (f.length < 4 || f.some((x) => !Number.isFinite(x))) return null;
+    return [f[3]! + (f[4] ?? 0), f.reduce((a, b) => a + b, 0)];
+  } catch {
+    return null;
+  }
+}
+
 class Coordinator {
   private readonly n: number;
   private readonly peers: Peer[] = [];
@@ -190,7 +207,10 @@ class Coordinator {
   private claimedPrev: number[] = [];
   private lastYield = 0;
   private nextHeapCheck = 0;
-  private readonly dbg = { rounds: 0, selfRounds: 0, pauses: 0, rehash: [] as string[], ready: [] as number[], selfMs: 0, waitMs: 0, workerInserted: 0 };
+  /** Last /proc/stat sample [idle, total] (null: unavailable; undefined: not taken yet). */
+  private cpuSample: [number, number] | null | undefined = undefined;
+  private cpuSampleAt = 0;
+  private readonly dbg = { rounds: 0, selfRounds: 0, pauses: 0, rehash: [] as string[], ready: [] as number[], selfMs: 0, waitMs: 0, workerInserted: 0, idle: [] as number[] };
   private level = 0;
   /** [page, from, to] of the level being expanded, and of the next level so far. */
   private curRanges: number[] = [];
@@ -229,6 +249,10 @@ class Coordinator {
     this.t0 = performance.now();
     this.deadline = opts.timeoutMs === undefined ? Infinity : this.t0 + opts.timeoutMs;
     this.nextProgress = this.t0 + (opts.progressIntervalMs ?? 250);
+    if (this.n > 1 && opts.eagerWorkers !== true) {
+      this.cpuSample = cpuTimes();
+      this.cpuSampleAt = this.t0;
+    }
     this.exact = opts.exact === true;
     this.ctlBuf = new SharedArrayBuffer(CTL_WORDS * 4);
     this.ctl = new Int32Array(this.ctlBuf);
@@ -272,6 +296,34 @@ class Coordinator {
         }),
       );
     }
+  }
+
+  /**
+   * Is some CPU idle? Over the last window of at least IDLE_WINDOW_MS (Linux /proc/stat), at least
+   * a quarter of a core's worth of idle time (this thread, and at first V8's compiler threads, are
+   * busy themselves). Where /proc/stat cannot be read: true. Starting workers when
+   * every core is busy (other processes) would only slow this thread down; the check is repeated, so
+   * workers start as soon as a core frees up. Results never depend on it.
+   */
+  private idleCpu(): boolean {
+    const now = performance.now();
+    if (this.cpuSample === undefined) {
+      this.cpuSample = cpuTimes();
+      this.cpuSampleAt = now;
+      return this.cpuSample === null;
+    }
+    if (this.cpuSample === null) return true;
+    if (now - this.cpuSampleAt < IDLE_WINDOW_MS) return false;
+    const cur = cpuTimes();
+    if (cur === null) return true;
+    const [idle0, total0] = this.cpuSample;
+    this.cpuSample = cur;
+    this.cpuSampleAt = now;
+    const total = cur[1] - total0;
+    if (total <= 0) return false;
+    const idleCores = ((cur[0] - idle0) / total) * cpus().length;
+    if (DEBUG) this.dbg.idle.push(Math.round(idleCores * 100) / 100);
+    return idleCores >= 0.25;
   }
 
   // ---- shared buffers ---------------------------------------------------------------------
@@ -509,7 +561,7 @@ class Coordinator {
       let clean: boolean;
       let aborted: boolean;
       for (;;) {
-        if (!this.workersStarted && performance.now() - this.t0 >= START_AFTER_MS) this.startWorkers();
+        if (!this.workersStarted && performance.now() - this.t0 >= START_AFTER_MS && this.idleCpu()) this.startWorkers();
         const ts = performance.now();
         const rep = this.self.run(ts + SLICE_MS);
         if (DEBUG) this.dbg.selfMs += performance.now() - ts;
