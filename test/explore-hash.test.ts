@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Frontier } from '../src/explore/frontier.js';
+import { FingerprintTable } from '../src/explore/fptable.js';
 import { Hasher } from '../src/explore/hash.js';
 
 /** Deterministic pseudo-random words, with many zeros and small values like real states. */
@@ -140,5 +141,36 @@ test('frontier: tagged entries and dequeue views across page recycling', () => {
       }
     }
     assert.equal(f.length, 0);
+  }
+});
+
+test('fingerprint table: clustered and wrapping homes keep every fingerprint findable', () => {
+  const t = new FingerprintTable(64);
+  const inserted = new Set<string>();
+  let x = 12345;
+  const next = (): number => {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    return x;
+  };
+  for (let i = 0; i < 20_000; i++) {
+    while (t.needsGrow()) t.grow();
+    // homes crowd the end of the table (wrapping runs) and a few hot spots
+    const r = next() >>> 0;
+    const lo = i % 3 === 0 ? (0xffffff00 + (r & 0xff)) | 0 : i % 3 === 1 ? (r & 0x0000ffff) | 0x7fff0000 : r | 0;
+    const hi = next();
+    const key = `${lo},${hi}`;
+    const id = t.insertFp(lo, hi, 0, 0);
+    assert.equal(id >= 0, !inserted.has(key), key);
+    inserted.add(key);
+    if (i % 2500 === 0) for (const k of inserted) {
+      const [a, b] = k.split(',').map(Number);
+      assert.ok(t.hasFp(a!, b!), k);
+    }
+  }
+  for (const k of inserted) {
+    const [a, b] = k.split(',').map(Number);
+    assert.ok(t.hasFp(a!, b!));
+    assert.equal(t.insertFp(a!, b!, 0, 0), -1);
+    assert.ok(!t.hasFp(a!, (b! ^ 0x5555) | 0));
   }
 });

@@ -156,6 +156,32 @@ export class FingerprintTable implements VisitedSet {
     }
   }
 
+  /**
+   * Put an absent fingerprint at occupied slot j, whose element has a later home: every run is
+   * sorted by home, so moving the rest of the run one slot on (a native memmove, in two parts when
+   * it wraps) keeps it sorted. Same set as place(), without a displacement test per element.
+   */
+  private shiftInsert(lo: number, hi: number, j: number): void {
+    const slots = this.slots;
+    const cap = this.cap;
+    let e = j;
+    do {
+      if (++e === cap) e = 0;
+    } while ((slots[e << 1]! | slots[(e << 1) + 1]!) !== 0);
+    if (e > j) {
+      slots.copyWithin((j + 1) << 1, j << 1, e << 1);
+    } else {
+      // the run wraps: [0, e) moves to [1, e], the last slot to 0, [j, cap - 1) to [j + 1, cap)
+      const last = (cap - 1) << 1;
+      slots.copyWithin(2, 0, e << 1);
+      slots[0] = slots[last]!;
+      slots[1] = slots[last + 1]!;
+      slots.copyWithin((j + 1) << 1, j << 1, last);
+    }
+    slots[j << 1] = lo;
+    slots[(j << 1) + 1] = hi;
+  }
+
   insert(_s: Int32Array, h1: number, h2: number, parent: number, label: number): number {
     return this.insertFp(h1, h2, parent, label);
   }
@@ -183,7 +209,7 @@ export class FingerprintTable implements VisitedSet {
       if (rd < 0) rd += cap;
       if (rd < d) {
         // not present (Robin Hood invariant): take this slot, push the rest along
-        this.place(lo, hi, j, d);
+        this.shiftInsert(lo, hi, j);
         break;
       }
       if (++j === cap) j = 0;

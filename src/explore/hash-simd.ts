@@ -9,7 +9,7 @@
 //   SA, SB        per-position seeds (zero past n: fmix32(0) = lowbias32(0) = 0, so pads add 0)
 //   BASE, CHILD   the parent vector set by setBase() and the vector being hashed (pads stay 0)
 //
-// step() compares BASE and CHILD 32 bytes at a time and mixes only blocks that differ (a lane that
+// step() compares BASE and CHILD 64 bytes at a time and mixes only blocks that differ (a lane that
 // did not change adds mix(w) - mix(w) = 0), so hashing a successor costs a memcpy and a compare of
 // its words instead of a full mix of each.
 
@@ -96,10 +96,10 @@ const storeLaneSum = (v: number, at: number): number[] => [
   ...I32_STORE(at),
 ];
 
-// Both functions: params (sa, sb, base, child, bytes: i32, a multiple of 32); locals 5: i (i32);
-// 6 accA, 7 accB, 8 x, 9 y, 10 seed, 11 tmp, 12 x2, 13 y2 (v128).
+// Both functions: params (sa, sb, base, child, bytes: i32, a multiple of 64); locals 5: i, 6: pb,
+// 7: pc (i32); 8 accA, 9 accB, 10 x, 11 y, 12 seed, 13 tmp (v128).
 const P_SA = 0, P_SB = 1, P_BASE = 2, P_CHILD = 3, P_BYTES = 4;
-const L_I = 5, L_A = 6, L_B = 7, L_X = 8, L_Y = 9, L_S = 10, L_T = 11, L_X2 = 12, L_Y2 = 13;
+const L_I = 5, L_PB = 6, L_PC = 7, L_A = 8, L_B = 9, L_X = 10, L_Y = 11, L_S = 12, L_T = 13;
 
 const loadAt = (base: number, offset = 0): number[] => [...get(base), ...get(L_I), ...I32_ADD, ...V_LOAD(offset)];
 const nextBlock = (bytes: number): number[] => [...get(L_I), ...i32(bytes), ...I32_ADD, ...tee(L_I), ...get(P_BYTES), ...I32_LT_U, ...BR_IF_0];
@@ -118,42 +118,47 @@ const FULL = [
 ];
 
 /** accA += fmix(y ^ SA) - fmix(x ^ SA); accB += lowbias(y + SB) - lowbias(x + SB), for the block at i + offset. */
-const mixChange = (x: number, y: number, offset: number): number[] => [
+const mixChange = (offset: number): number[] => [
+  ...get(L_PB), ...V_LOAD(offset), ...set(L_X),
+  ...get(L_PC), ...V_LOAD(offset), ...set(L_Y),
   ...loadAt(P_SA, offset), ...set(L_S),
   ...get(L_A),
-  ...get(y), ...get(L_S), ...V_XOR, ...fmix(L_T),
-  ...get(x), ...get(L_S), ...V_XOR, ...fmix(L_T),
+  ...get(L_Y), ...get(L_S), ...V_XOR, ...fmix(L_T),
+  ...get(L_X), ...get(L_S), ...V_XOR, ...fmix(L_T),
   ...V_SUB, ...V_ADD, ...set(L_A),
   ...loadAt(P_SB, offset), ...set(L_S),
   ...get(L_B),
-  ...get(y), ...get(L_S), ...V_ADD, ...lowbias(L_T),
-  ...get(x), ...get(L_S), ...V_ADD, ...lowbias(L_T),
+  ...get(L_Y), ...get(L_S), ...V_ADD, ...lowbias(L_T),
+  ...get(L_X), ...get(L_S), ...V_ADD, ...lowbias(L_T),
   ...V_SUB, ...V_ADD, ...set(L_B),
 ];
 
+/** xor of the 16-byte blocks of BASE and CHILD at offset (pointers pb, pc). */
+const diffAt = (offset: number): number[] => [...get(L_PB), ...V_LOAD(offset), ...get(L_PC), ...V_LOAD(offset), ...V_XOR];
+
 /**
- * step: out = sums of CHILD minus sums of BASE. Compares 32 bytes per iteration and mixes only
- * pairs of blocks that differ (an unchanged lane adds mix(w) - mix(w) = 0).
+ * step: out = sums of CHILD minus sums of BASE. Compares 64 bytes per iteration and mixes only
+ * groups of blocks that differ (an unchanged lane adds mix(w) - mix(w) = 0).
  */
 const STEP = [
   ...LOOP,
-  ...loadAt(P_BASE), ...set(L_X),
-  ...loadAt(P_CHILD), ...set(L_Y),
-  ...loadAt(P_BASE, 16), ...set(L_X2),
-  ...loadAt(P_CHILD, 16), ...set(L_Y2),
-  ...get(L_X), ...get(L_Y), ...V_XOR, ...get(L_X2), ...get(L_Y2), ...V_XOR, ...V_OR, ...V_ANY_TRUE,
+  ...get(P_BASE), ...get(L_I), ...I32_ADD, ...set(L_PB),
+  ...get(P_CHILD), ...get(L_I), ...I32_ADD, ...set(L_PC),
+  ...diffAt(0), ...diffAt(16), ...V_OR, ...diffAt(32), ...diffAt(48), ...V_OR, ...V_OR, ...V_ANY_TRUE,
   ...IF,
-  ...mixChange(L_X, L_Y, 0),
-  ...mixChange(L_X2, L_Y2, 16),
+  ...mixChange(0),
+  ...mixChange(16),
+  ...mixChange(32),
+  ...mixChange(48),
   ...END,
-  ...nextBlock(32),
+  ...nextBlock(64),
   ...END,
   ...epilogue,
   ...END,
 ];
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const locals = vec([[1, 0x7f], [8, 0x7b]]);
+  const locals = vec([[3, 0x7f], [6, 0x7b]]);
   const fn = (body: number[]): number[] => {
     const b = [...locals, ...body];
     return [...uleb(b.length), ...b];
@@ -211,7 +216,7 @@ export class SimdSums {
   }
 
   private constructor(m: WebAssembly.Module, readonly n: number, seedA: Int32Array, seedB: Int32Array) {
-    const padded = (n + 7) & ~7;
+    const padded = (n + 15) & ~15;
     this.bytes = padded * 4;
     this.sa = 16;
     this.sb = this.sa + this.bytes;
