@@ -279,17 +279,17 @@ async function main(): Promise<void> {
 
   // 3. page-table scenarios (examples/*.litmus): run when they lower; GUP-fast at CONT_PTES 4/16/32
   const pt = want('page-table') || want('R0');
-  if (pt || want('CONT_PTES')) {
+  const r05 = (cp: number): string => `page-table: GUP-fast vs unfold/refold + HW dirty (R05), CONT_PTES=${cp}`;
+  if (pt || [4, 16, 32, 128].some((cp) => want(r05(cp)))) {
     const ex = join(root, 'examples');
     const gup = join(ex, 'R05-torn-gather-during-unfold.litmus');
     if (existsSync(gup)) {
       for (const cp of [4, 16, 32]) {
         const text = contPtesVariant(readFileSync(gup, 'utf8'), cp);
-        const name = `page-table: GUP-fast vs unfold/refold + HW dirty (R05), CONT_PTES=${cp}`;
-        if (pt || want(name)) scenario(name, { text, timeoutMs: 60_000 });
+        if (pt || want(r05(cp))) scenario(r05(cp), { text, timeoutMs: 60_000 });
       }
       // CONT_PTES=128 (16K pages) where it fits: one worker with reduction, bounded by time.
-      const name = 'page-table: GUP-fast vs unfold/refold + HW dirty (R05), CONT_PTES=128';
+      const name = r05(128);
       if (!quick && (pt || want(name))) {
         console.error(name);
         row(name, '1 worker, reduction on', measure({ text: contPtesVariant(readFileSync(gup, 'utf8'), 128), workers: 1, reduction: true, timeoutMs: 120_000 }));

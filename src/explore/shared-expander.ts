@@ -46,6 +46,9 @@ function incremental(h: Hasher): Incremental | null {
   return typeof x.hashChild === 'function' && typeof x.setBase === 'function' ? (h as unknown as Incremental) : null;
 }
 
+/** State vectors at least this long are copied natively (TypedArray.set), shorter ones in JS. */
+const NATIVE_COPY_WORDS = 64;
+
 /** Tree ids claimed at once. */
 export const TID_BLOCK = 1024;
 /** Largest block of table reservations claimed at once. */
@@ -231,7 +234,8 @@ export class Expander implements SuccessorSink, PorHost {
         }
         const base = i * rec;
         const tid = page[base]! >>> 0;
-        for (let k = 0; k < words; k++) cur[k] = page[base + REC_HEAD + k]!;
+        if (words >= NATIVE_COPY_WORDS) cur.set(page.subarray(base + REC_HEAD, base + REC_HEAD + words));
+        else for (let k = 0; k < words; k++) cur[k] = page[base + REC_HEAD + k]!;
         if (inc !== null) inc.setBase(cur, page[base + 1]!, page[base + 2]!);
         this.curTid = tid;
         const fresh = sys.violations(cur) & ~this.seen;
@@ -312,7 +316,7 @@ export class Expander implements SuccessorSink, PorHost {
       const page = store.pages[ranges[r]!]!;
       for (let i = ranges[r + 1]!; i < ranges[r + 2]!; i++) {
         const base = i * store.rec;
-        for (let k = 0; k < this.words; k++) cur[k] = page[base + REC_HEAD + k]!;
+        cur.set(page.subarray(base + REC_HEAD, base + REC_HEAD + this.words));
         const fresh = this.system.violations(cur) & ~seen;
         if (fresh === 0) continue;
         seen |= fresh;
@@ -358,7 +362,8 @@ export class Expander implements SuccessorSink, PorHost {
       page[base + 1] = this.inc.sumA;
       page[base + 2] = this.inc.sumB;
     }
-    for (let k = 0; k < words; k++) page[base + REC_HEAD + k] = next[k]!;
+    if (words >= NATIVE_COPY_WORDS) page.set(next.length === words ? next : next.subarray(0, words), base + REC_HEAD);
+    else for (let k = 0; k < words; k++) page[base + REC_HEAD + k] = next[k]!;
     const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.h2);
     if (table.claim(-1 - r, k0, k1, next) < 0) return;
     this.budget--;
