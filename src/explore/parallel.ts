@@ -561,7 +561,7 @@ class Coordinator {
       let clean: boolean;
       let aborted: boolean;
       for (;;) {
-        if (!this.workersStarted && performance.now() - this.t0 >= START_AFTER_MS && this.idleCpu()) this.startWorkers();
+        if (!this.workersStarted && this.n > 1 && performance.now() - this.t0 >= START_AFTER_MS && this.idleCpu()) this.startWorkers();
         const ts = performance.now();
         const rep = this.self.run(ts + SLICE_MS);
         if (DEBUG) this.dbg.selfMs += performance.now() - ts;
