@@ -165,6 +165,18 @@ class Peer {
 
 class OutOfMemory extends Error {}
 
+/**
+ * A shared buffer of at least `words` Int32 words: `buf` itself if it is large enough (no worker
+ * reads it while the coordinator rewrites it: that only happens between runs), else a new one.
+ */
+function reuse(buf: SharedArrayBuffer, words: number): SharedArrayBuffer {
+  return buf.byteLength >= words * 4 && buf.byteLength > 0 ? buf : new SharedArrayBuffer(Math.max(64, words * 2) * 4);
+}
+
+/** The last /proc/stat sample of this thread (taken when the module loads, then by every search). */
+let lastCpuSampleAt = performance.now();
+let lastCpuSample = cpuTimes();
+
 /** [idle, total] CPU time of the machine (Linux /proc/stat, in ticks), or null. */
 function cpuTimes(): [number, number] | null {
   try {
@@ -250,8 +262,12 @@ class Coordinator {
     this.deadline = opts.timeoutMs === undefined ? Infinity : this.t0 + opts.timeoutMs;
     this.nextProgress = this.t0 + (opts.progressIntervalMs ?? 250);
     if (this.n > 1 && opts.eagerWorkers !== true) {
-      this.cpuSample = cpuTimes();
-      this.cpuSampleAt = this.t0;
+      // the window since the last sample (building the system, parsing...) if long enough and
+      // recent, so that the first decision can be taken at START_AFTER_MS
+      const age = this.t0 - lastCpuSampleAt;
+      const early = lastCpuSample !== null && age >= IDLE_WINDOW_MS && age <= 2000;
+      this.cpuSample = early ? lastCpuSample : cpuTimes();
+      this.cpuSampleAt = early ? lastCpuSampleAt : this.t0;
     }
     this.exact = opts.exact === true;
     this.ctlBuf = new SharedArrayBuffer(CTL_WORDS * 4);
@@ -317,8 +333,8 @@ class Coordinator {
     const cur = cpuTimes();
     if (cur === null) return true;
     const [idle0, total0] = this.cpuSample;
-    this.cpuSample = cur;
-    this.cpuSampleAt = now;
+    this.cpuSample = lastCpuSample = cur;
+    this.cpuSampleAt = lastCpuSampleAt = now;
     const total = cur[1] - total0;
     if (total <= 0) return false;
     const idleCores = ((cur[0] - idle0) / total) * cpus().length;
@@ -370,7 +386,7 @@ class Coordinator {
     const claimed = Math.min(Atomics.load(this.ctl, NEXT_POOL), this.pool.length);
     for (let i = 0; i < claimed; i++) this.claimedThis.push(this.pool[i]!);
     this.pool = pool;
-    this.poolBuf = new SharedArrayBuffer(Math.max(1, pool.length) * 4);
+    this.poolBuf = reuse(this.poolBuf, pool.length);
     new Int32Array(this.poolBuf).set(pool);
     Atomics.store(this.ctl, NEXT_POOL, 0);
     Atomics.store(this.ctl, POOL_LEN, pool.length);
@@ -523,7 +539,7 @@ class Coordinator {
       const to = this.curRanges[r + 2]!;
       for (let i = this.curRanges[r + 1]!; i < to; i += size) chunks.push(p, i, Math.min(to, i + size));
     }
-    this.chunksBuf = new SharedArrayBuffer(Math.max(1, chunks.length) * 4);
+    this.chunksBuf = reuse(this.chunksBuf, chunks.length);
     new Int32Array(this.chunksBuf).set(chunks);
     Atomics.store(ctl, CHUNK_NEXT, 0);
     Atomics.store(ctl, CHUNK_COUNT, chunks.length / 3);

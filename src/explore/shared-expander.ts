@@ -107,6 +107,10 @@ export class Expander implements SuccessorSink, PorHost {
   private hashChildren = true;
   private readonly reducer: Reducer | null;
   private readonly cur: Int32Array;
+  private readonly cur8: Uint8Array;
+  /** The last successor vector seen and its byte view. */
+  private next: Int32Array | null = null;
+  private next8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private readonly words: number;
   private chunks: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private pool: Int32Array<ArrayBufferLike> = new Int32Array(0);
@@ -117,6 +121,7 @@ export class Expander implements SuccessorSink, PorHost {
   private tidNext = 0;
   private tidEnd = 0;
   private page: Int32Array | null = null;
+  private page8: Uint8Array | null = null;
   private pageIdx = -1;
   private pageFill = 0;
   private reportedFill = 0;
@@ -146,6 +151,7 @@ export class Expander implements SuccessorSink, PorHost {
   ) {
     this.words = system.stateWords;
     this.cur = new Int32Array(this.words);
+    this.cur8 = new Uint8Array(this.cur.buffer);
     this.ctl = new Int32Array(init.ctl);
     this.store = new SharedStore(this.words, init.dict);
     this.reducer = init.reduction && system.por !== undefined ? new Reducer(system, system.por) : null;
@@ -201,7 +207,7 @@ export class Expander implements SuccessorSink, PorHost {
     const store = this.store;
     const words = this.words;
     const rec = store.rec;
-    const cur = this.cur;
+    const scratch = this.cur;
     const sys = this.system;
     const reducer = this.reducer;
     const inc = this.inc;
@@ -234,8 +240,13 @@ export class Expander implements SuccessorSink, PorHost {
         }
         const base = i * rec;
         const tid = page[base]! >>> 0;
-        if (words >= NATIVE_COPY_WORDS) cur.set(page.subarray(base + REC_HEAD, base + REC_HEAD + words));
-        else for (let k = 0; k < words; k++) cur[k] = page[base + REC_HEAD + k]!;
+        // into unshared memory: the system copies the state for each successor, and copies out of
+        // shared memory are slow (relaxed-atomic copies; bytewise copies are the fastest of those)
+        const cur = scratch;
+        if (words >= NATIVE_COPY_WORDS) {
+          const at = (base + REC_HEAD) * 4;
+          this.cur8.set(store.pages8[p]!.subarray(at, at + words * 4));
+        } else for (let k = 0; k < words; k++) cur[k] = page[base + REC_HEAD + k]!;
         if (inc !== null) inc.setBase(cur, page[base + 1]!, page[base + 2]!);
         this.curTid = tid;
         const fresh = sys.violations(cur) & ~this.seen;
@@ -362,8 +373,14 @@ export class Expander implements SuccessorSink, PorHost {
       page[base + 1] = this.inc.sumA;
       page[base + 2] = this.inc.sumB;
     }
-    if (words >= NATIVE_COPY_WORDS) page.set(next.length === words ? next : next.subarray(0, words), base + REC_HEAD);
-    else for (let k = 0; k < words; k++) page[base + REC_HEAD + k] = next[k]!;
+    if (words >= NATIVE_COPY_WORDS) {
+      if (next !== this.next) {
+        // systems reuse one scratch vector for successors: its byte view is made once
+        this.next = next;
+        this.next8 = new Uint8Array(next.buffer, next.byteOffset, words * 4);
+      }
+      this.page8!.set(this.next8, (base + REC_HEAD) * 4);
+    } else for (let k = 0; k < words; k++) page[base + REC_HEAD + k] = next[k]!;
     const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.h2);
     if (table.claim(-1 - r, k0, k1, next) < 0) return;
     this.budget--;
@@ -413,6 +430,7 @@ export class Expander implements SuccessorSink, PorHost {
         if (this.page !== null && this.pageFill > this.reportedFill) this.filled.push(this.pageIdx, this.reportedFill, this.pageFill);
         this.pageIdx = this.pool[cur]!;
         this.page = this.store.pages[this.pageIdx]!;
+        this.page8 = this.store.pages8[this.pageIdx]!;
         this.pageFill = 0;
         this.reportedFill = 0;
         return true;

@@ -50,6 +50,8 @@ export class SharedStore implements StateStore {
   readonly rec: number;
   readonly per: number;
   readonly pages: Int32Array[] = [];
+  /** Byte views of the pages: TypedArray.set copies shared memory much faster bytewise. */
+  readonly pages8: Uint8Array[] = [];
   private readonly parents: Uint32Array[] = [];
   private readonly codes: Uint8Array[] = [];
   readonly dict: Int32Array;
@@ -71,6 +73,7 @@ export class SharedStore implements StateStore {
 
   addPage(idx: number, buf: SharedArrayBuffer): void {
     this.pages[idx] = new Int32Array(buf);
+    this.pages8[idx] = new Uint8Array(buf);
   }
 
   addTree(idx: number, buf: SharedArrayBuffer): void {
