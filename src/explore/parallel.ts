@@ -506,7 +506,7 @@ class Coordinator {
     }
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    if (DEBUG) console.error('parallel:', JSON.stringify({ ...this.dbg, levels: this.level, ms: performance.now() - this.t0 }));
+    if (DEBUG) console.error("parallel:", JSON.stringify({ ...this.dbg, levels: this.level, pages: this.pageBufs.length, treeChunks: this.treeBufs.length, ms: performance.now() - this.t0 }));
     if (this.stopped) this.drain();
     return this.result();
   }

@@ -343,7 +343,7 @@ export class Expander implements SuccessorSink, PorHost {
     if (this.inc !== null && this.hashChildren) this.inc.hashChild(s);
     else h.hash(s);
     const table = this.table!;
-    const j = table.probe(keyWord(h.h1), keyWord(h.h2), s);
+    const j = table.probe(keyWord(h.f1), keyWord(h.f2), s);
     return j >= 0 && !table.flagged(j);
   }
 
@@ -355,8 +355,8 @@ export class Expander implements SuccessorSink, PorHost {
     if (this.inc !== null && this.hashChildren) this.inc.hashChild(next);
     else h.hash(next);
     const table = this.table!;
-    const k0 = keyWord(h.h1);
-    const r = table.probe(k0, keyWord(h.h2), next);
+    const k0 = keyWord(h.f1);
+    const r = table.probe(k0, keyWord(h.f2), next);
     if (r >= 0) return;
     if ((this.budget === 0 && !this.reserve()) || (this.tidNext === this.tidEnd && !this.claimTids()) || ((this.page === null || this.pageFill === this.store.per) && !this.claimPage())) {
       this.aborted = true;
@@ -381,7 +381,7 @@ export class Expander implements SuccessorSink, PorHost {
       }
       this.page8!.set(this.next8, (base + REC_HEAD) * 4);
     } else for (let k = 0; k < words; k++) page[base + REC_HEAD + k] = next[k]!;
-    const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.h2);
+    const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.f2);
     if (table.claim(-1 - r, k0, k1, next) < 0) return;
     this.budget--;
     this.tidNext++;
