@@ -108,3 +108,31 @@ test('spare_tables: range and needs a map line', () => {
   assert.throws(() => run(lit('spare_tables = 5;', INIT, '  int r;', undefined, 'true')), /spare_tables/);
   assert.throws(() => run(lit('spare_tables = 1;', '  folio A = 1 page;', '  int r;', undefined, 'true')), /map line/);
 });
+
+test('zap_pte_range: a full mmu_gather batch forces a flush under the PTL and the zap resumes (goto retry)', () => {
+  // 18 one-page folios: the batch (16 folio runs) fills at the 16th page; the zap flushes, frees the
+  // batch and restarts at the 17th. Every folio ends freed, the mapping is gone, nothing fires.
+  const folios = Array.from({ length: 18 }, (_, i) => `  folio F${i} = 1 page;\n  map 0x${(0x10000 + i * 0x1000).toString(16)}..0x${(0x11000 + i * 0x1000).toString(16)} -> F${i}, rw, young, clean;`).join('\n');
+  const t = lit(
+    'cont_ptes = 4;',
+    folios,
+    '  int r0;\n  int r15;\n  int r17;\n  int u;\n  zap_page_range_single(mm, 0x10000, 0x12000);\n  r0 = folio_ref_count(page_folio(page(F0, 0)));\n  r15 = folio_ref_count(page_folio(page(F15, 0)));\n  r17 = folio_ref_count(page_folio(page(F17, 0)));\n  u = user_read(0x21000);',
+    undefined,
+    '0:r0 = 0 /\\ 0:r15 = 0 /\\ 0:r17 = 0 /\\ 0:u != 0',
+  );
+  const o = run(t);
+  assert.equal(o.validation, 'Ok', JSON.stringify(o.states));
+  assert.equal(o.negative, 0);
+  assert.deepEqual(checks(t), []);
+  // A contpte block of one folio is one folio run: 32 pages fit in one slot, no forced flush needed.
+  const big = lit(
+    'cont_ptes = 32;',
+    '  folio A = 32 pages;\n  map 0x20000..0x40000 -> A, rw, young, clean, contiguous;',
+    '  int r0;\n  zap_page_range_single(mm, 0x20000, 0x20000);\n  r0 = folio_ref_count(page_folio(page(A, 0)));',
+    undefined,
+    '0:r0 = 0',
+  );
+  const b = run(big);
+  assert.equal(b.validation, 'Ok', JSON.stringify(b.states));
+  assert.deepEqual(checks(big), []);
+});

@@ -242,14 +242,17 @@ int handle_mm_fault(struct mm_struct *vma, unsigned long address, unsigned int f
  * Clear each present entry with ptep_get_and_clear_full() (xchg; unfolds a
  * contpte block first), record the TLB range, transfer a dirty bit to the
  * folio, gather the page for freeing after the TLB flush.
- * The TLB is NOT flushed before the PTL is dropped (force_flush is not
- * modelled) — Jann Horn's 2022 point for R10.
- * Simplified: no swap/migration entries, no rmap/RSS accounting,
- * vm_normal_page() = pte_page() unless pte_special().
+ * When the gather's batch is full, force_flush/force_break: stop, flush the
+ * TLB while still holding the PTL, drop it, free the batch and start again
+ * at the next address (goto retry), as the kernel does. Otherwise the TLB is
+ * NOT flushed before the PTL is dropped — Jann Horn's 2022 point for R10.
+ * Simplified: no swap/migration entries, no rmap/RSS accounting, no delayed
+ * rmap, vm_normal_page() = pte_page() unless pte_special().
  */
 unsigned long zap_pte_range(struct mmu_gather *tlb, struct mm_struct *vma, pmd_t *pmd,
 			    unsigned long addr, unsigned long end)
 {
+	int force_flush = 0;
 	spinlock_t *ptl;
 	pte_t *start_pte;
 	pte_t *pte;
@@ -257,6 +260,7 @@ unsigned long zap_pte_range(struct mmu_gather *tlb, struct mm_struct *vma, pmd_t
 	struct page *page;
 	struct folio *folio;
 
+retry:
 	start_pte = pte = pte_offset_map_lock(vma, pmd, addr, &ptl);
 	if (!pte)
 		return addr;
@@ -280,10 +284,24 @@ unsigned long zap_pte_range(struct mmu_gather *tlb, struct mm_struct *vma, pmd_t
 		folio = page_folio(page);
 		if (pte_dirty(ptent))
 			folio_mark_dirty(folio);
-		__tlb_remove_folio_pages(tlb, page, 1);
+		if (__tlb_remove_folio_pages(tlb, page, 1)) {
+			/* zap_present_ptes(): batch full → force_flush, force_break */
+			force_flush = 1;
+			addr += PAGE_SIZE;
+			break;
+		}
 	} while (pte++, addr += PAGE_SIZE, addr != end);
 
+	if (force_flush)
+		tlb_flush_mmu_tlbonly(tlb);
 	pte_unmap_unlock(start_pte, ptl);
+	if (force_flush)
+		tlb_flush_mmu(tlb);
+
+	if (addr != end) {
+		force_flush = 0;
+		goto retry;
+	}
 	return addr;
 }
 

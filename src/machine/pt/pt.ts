@@ -633,27 +633,37 @@ const gatherIntrinsics: IntrinsicDef<PtData>[] = [
     },
     false,
   ),
-  pure(
-    '__tlb_remove_folio_pages',
-    3,
-    (ctx) => {
-      const g = gatherBase(ctx);
-      const fi = folioArg(ctx, 1);
-      if (fi < 0) ctx.fail(`expected a page of a declared folio, found ${ctx.formatAddr(ctx.argLo(1), ctx.argHi(1))}`);
-      const n = ctx.s[g + T_NPAGES];
-      if (n >= GATHER_PAGES) ctx.fail(`mmu_gather page batch full (${GATHER_PAGES})`);
-      ctx.s[g + T_PAGES + n] = fi;
+  // mm/mmu_gather.c __tlb_remove_folio_pages(): record nr_pages of a folio for freeing after the flush.
+  // A slot is one folio run (folio index | pages << 16), as the kernel encodes folio runs with
+  // ENCODED_PAGE_BIT_NR_PAGES_NEXT; consecutive pages of one folio share a slot. Returns true when
+  // the batch is now full (the kernel's "no room for more, flush first"), so the caller must force a
+  // flush (zap_pte_range's force_flush/force_break). Simplified: one batch of GATHER_PAGES runs (the
+  // kernel allocates more batch pages with GFP_NOWAIT before reporting full).
+  pure('__tlb_remove_folio_pages', 3, (ctx) => {
+    const g = gatherBase(ctx);
+    const fi = folioArg(ctx, 1);
+    if (fi < 0) ctx.fail(`expected a page of a declared folio, found ${ctx.formatAddr(ctx.argLo(1), ctx.argHi(1))}`);
+    const nr = ctx.arg(2);
+    const n = ctx.s[g + T_NPAGES];
+    const last = n > 0 ? ctx.s[g + T_PAGES + n - 1]! : -1;
+    if (n > 0 && (last & 0xffff) === fi) ctx.s[g + T_PAGES + n - 1] = last + (nr << 16);
+    else {
+      if (n >= GATHER_PAGES) ctx.fail(`internal: mmu_gather batch overfilled (${GATHER_PAGES}); the caller ignored "full"`);
+      ctx.s[g + T_PAGES + n] = fi | (nr << 16);
       ctx.s[g + T_NPAGES] = n + 1;
-    },
-    false,
-  ),
+    }
+    ctx.ret(ctx.s[g + T_NPAGES] >= GATHER_PAGES ? 1 : 0);
+  }),
   {
-    // mm/mmu_gather.c __tlb_batch_free_encoded_pages → folio_put_refs per recorded page (one step).
+    // mm/mmu_gather.c __tlb_batch_free_encoded_pages → folio_put_refs per recorded run (one step).
     name: 'tlb_batch_pages_flush', arity: 1, visible: true, kind: 'rmw', footprint: 'component', returns: false,
     exec(ctx) {
       const g = gatherBase(ctx);
       const n = ctx.s[g + T_NPAGES];
-      for (let i = 0; i < n; i++) folioPut(ctx, ctx.s[g + T_PAGES + i], 1);
+      for (let i = 0; i < n; i++) {
+        const run = ctx.s[g + T_PAGES + i]!;
+        folioPut(ctx, run & 0xffff, run >>> 16);
+      }
       ctx.s[g + T_NPAGES] = 0;
     },
   },
