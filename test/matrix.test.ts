@@ -48,3 +48,17 @@ test('CLI: ptelab --only ptep-get/3a prints the one cell', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\| ptep-get \| holds \(\d+ st\) \|/);
 });
+
+test('CLI: bad matrix options are one-line usage errors (exit 2)', () => {
+  const bin = fileURLToPath(new URL('../../bin/ptelab.js', import.meta.url));
+  for (const [args, msg] of [
+    [['--cont-ptes', '5'], /--cont-ptes: expected 4, 16, 32 or 128, found 5/],
+    [['--format', 'xml'], /--format: expected text\|md\|json\|html, found xml/],
+    [['--only', 'nope'], /--only nope: no such row\/column/],
+  ] as const) {
+    const r = spawnSync(process.execPath, [bin, 'matrix', ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, msg);
+  }
+});

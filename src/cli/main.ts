@@ -343,6 +343,7 @@ const MODELS_HELP = 'use the model-C files below DIR instead of the embedded one
 
 async function matrixCommand(flags: MatrixFlags): Promise<number> {
   if (!['text', 'md', 'json', 'html'].includes(flags.format)) throw new UsageError(`--format: expected text|md|json|html, found ${flags.format}`);
+  if (![4, 16, 32, 128].includes(flags.contPtes)) throw new UsageError(`--cont-ptes: expected 4, 16, 32 or 128, found ${flags.contPtes}`);
   if (flags.traceDir) {
     try {
       mkdirSync(flags.traceDir, { recursive: true });
