@@ -27,6 +27,7 @@ import { explore } from '../src/explore/bfs.js';
 import { litmusSystemFromText } from '../src/runner.js';
 import { litmusFilesUnder } from '../src/frontend/files.js';
 import { runMatrix } from '../src/matrix/matrix.js';
+import { addSearch, emptyTotals, type SearchTotals } from '../src/explore/result.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -44,13 +45,7 @@ interface Case {
   matrix?: number;
 }
 
-interface Measure {
-  states: number;
-  transitions: number;
-  seconds: number;
-  peakRss: number;
-  tableBytes: number;
-  complete: boolean;
+interface Measure extends SearchTotals {
   error?: string;
 }
 
@@ -59,11 +54,11 @@ async function runCase(c: Case): Promise<Measure> {
   if (c.matrix !== undefined) {
     // Wall time of the whole command (searches, trace replay and description), not search time only.
     const t0 = performance.now();
-    const t = runMatrix({ contPtes: c.matrix }).totals;
-    return { states: t.states, transitions: t.transitions, seconds: (performance.now() - t0) / 1000, peakRss: t.peakRss, tableBytes: t.tableBytes, complete: t.complete };
+    const { runs: _runs, ...t } = runMatrix({ contPtes: c.matrix }).totals;
+    return { ...t, seconds: (performance.now() - t0) / 1000 };
   }
   const texts = c.text !== undefined ? [c.text] : (c.files ?? []).map((f) => readFileSync(f, 'utf8'));
-  const m: Measure = { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: true };
+  const m: Measure = emptyTotals();
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i]!;
     const file = c.files?.[i] ?? 'synthetic.litmus';
@@ -72,12 +67,7 @@ async function runCase(c: Case): Promise<Measure> {
       c.workers > 1
         ? await exploreParallel({ module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } }, { ...opts, workers: c.workers })
         : explore(litmusSystemFromText({ text, file }), opts);
-    m.states += r.stats.states;
-    m.transitions += r.stats.transitions;
-    m.seconds += r.stats.seconds;
-    m.tableBytes += r.stats.tableBytes ?? 0;
-    m.peakRss = Math.max(m.peakRss, r.stats.peakRss);
-    if (!r.completion.complete) m.complete = false;
+    addSearch(m, r.stats, r.completion);
   }
   return m;
 }
@@ -93,7 +83,7 @@ function measure(c: Case): Measure {
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     const line = (err.stderr ?? err.message).split('\n').find((l) => /error|expected/i.test(l)) ?? err.message.split('\n')[0]!;
-    return { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: false, error: line.trim().slice(0, 140) };
+    return { ...emptyTotals(), complete: false, error: line.trim().slice(0, 140) };
   }
 }
 
@@ -237,7 +227,7 @@ async function main(): Promise<void> {
       m = await runCase(JSON.parse(args[1]!) as Case);
     } catch (e) {
       const error = e instanceof InputError ? e.format() : e instanceof Error ? e.message : String(e);
-      m = { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: false, error: error.split('\n')[0]!.replace(root + '/', '') };
+      m = { ...emptyTotals(), complete: false, error: error.split('\n')[0]!.replace(root + '/', '') };
     }
     process.stdout.write(JSON.stringify(m) + '\n');
     return;

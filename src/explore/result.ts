@@ -42,6 +42,30 @@ export interface ExploreStats {
   reducedStates?: number;
 }
 
+/** Figures of several searches added up (peak RSS is the largest; complete only if every one was). */
+export interface SearchTotals {
+  states: number;
+  transitions: number;
+  seconds: number;
+  peakRss: number;
+  tableBytes: number;
+  complete: boolean;
+}
+
+export function emptyTotals(): SearchTotals {
+  return { states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: true };
+}
+
+/** Add one search's statistics and completion to `t`. */
+export function addSearch(t: SearchTotals, stats: ExploreStats, completion: Completion): void {
+  t.states += stats.states;
+  t.transitions += stats.transitions;
+  t.seconds += stats.seconds;
+  t.tableBytes += stats.tableBytes ?? 0;
+  t.peakRss = Math.max(t.peakRss, stats.peakRss);
+  if (!completion.complete) t.complete = false;
+}
+
 export interface FoundViolation {
   /** Check name (TransitionSystem.checkNames). */
   check: string;

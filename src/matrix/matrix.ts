@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLitmusText, type LitmusOutcome } from '../runner.js';
 import { describeOverlay, type ModelOverlay } from '../models/library.js';
+import { addSearch, emptyTotals, type SearchTotals } from '../explore/result.js';
 import { conditionText, formatSteps, makeTraceFile, type TraceFile } from '../report/trace.js';
 
 export interface MatrixRow { id: string; label: string; arch: 'arm64' | 'x86-pae'; cfg: string }
@@ -68,7 +69,7 @@ export interface MatrixCell {
  */
 export interface MatrixTrace { id: string; row: string; col: string; scenario: string; check: string; witness: boolean; trace: TraceFile }
 /** Search totals over the distinct scenario runs of a matrix (a scenario shared by two cells counts once). */
-export interface MatrixTotals { runs: number; states: number; transitions: number; seconds: number; peakRss: number; tableBytes: number; complete: boolean }
+export interface MatrixTotals extends SearchTotals { runs: number }
 export interface MatrixResult {
   contPtes: number; cells: MatrixCell[]; traces: MatrixTrace[]; notes: string[]; totals: MatrixTotals;
   /** `--models`: which model files were replaced or added. */
@@ -133,8 +134,7 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
   const notes: string[] = [];
   const cache = new Map<string, LitmusOutcome>();
   const t0 = performance.now();
-  let doneStates = 0;
-  const totals: MatrixTotals = { runs: 0, states: 0, transitions: 0, seconds: 0, peakRss: 0, tableBytes: 0, complete: true };
+  const totals: MatrixTotals = { runs: 0, ...emptyTotals() };
   for (const row of ROWS) {
     if (onlyRow && onlyRow !== row.id) continue;
     for (const col of COLS) {
@@ -154,22 +154,16 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
         let o = cache.get(text);
         if (!o) {
           const label = `matrix ${row.id}/${col.id} ${scen}`;
-          opts.onProgress?.({ label, states: doneStates, seconds: (performance.now() - t0) / 1000, queue: 0, rss: 0 });
+          opts.onProgress?.({ label, states: totals.states, seconds: (performance.now() - t0) / 1000, queue: 0, rss: 0 });
           o = runLitmusText(text, file, {
             maxStates: opts.maxStates, timeoutMs: opts.timeoutMs, models: opts.models, signal: opts.signal,
             ...(opts.onProgress ? {
-              onProgress: (q) => opts.onProgress!({ label, states: doneStates + q.states, seconds: (performance.now() - t0) / 1000, queue: q.queue, rss: q.rss }),
+              onProgress: (q) => opts.onProgress!({ label, states: totals.states + q.states, seconds: (performance.now() - t0) / 1000, queue: q.queue, rss: q.rss }),
             } : {}),
           });
-          doneStates += o.stats.states;
           cache.set(text, o);
           totals.runs++;
-          totals.states += o.stats.states;
-          totals.transitions += o.stats.transitions;
-          totals.seconds += o.stats.seconds;
-          totals.tableBytes += o.stats.tableBytes ?? 0;
-          totals.peakRss = Math.max(totals.peakRss, o.stats.peakRss);
-          if (!o.completion.complete) totals.complete = false;
+          addSearch(totals, o.stats, o.completion);
         }
         states += o.stats.states;
         let evidence: TraceFile | undefined;
