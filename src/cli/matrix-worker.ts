@@ -3,9 +3,8 @@
 // shared flag, polled from the progress callback (called at least once per scenario run).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { InputError } from '../frontend/diagnostics.js';
 import { runMatrix } from '../matrix/matrix.js';
-import type { FromMatrixWorker, MatrixJob } from './protocol.js';
+import { errorReply, type FromMatrixWorker, type MatrixJob } from './protocol.js';
 
 const job = workerData as MatrixJob;
 const flag = new Int32Array(job.abortFlag);
@@ -23,9 +22,5 @@ try {
   });
   post({ type: 'result', result });
 } catch (e) {
-  if (e instanceof InputError) post({ type: 'error', kind: 'input', message: e.format() });
-  else {
-    const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'error', kind: 'internal', message: err.message, stack: err.stack });
-  }
+  post({ type: 'error', ...errorReply(e) });
 }

@@ -1,6 +1,7 @@
 // Messages between the CLI's main thread and its worker (worker.ts).
 
 import type { LitmusOutcome } from '../runner.js';
+import { InputError } from '../frontend/diagnostics.js';
 import type { ModelOverlay } from '../models/library.js';
 import type { MatrixOptions, MatrixResult } from '../matrix/matrix.js';
 
@@ -11,10 +12,19 @@ export interface WorkerJob {
   abortFlag: SharedArrayBuffer;
 }
 
+/** What a worker reports of a thrown error: bad input (one line, exit 2) or an internal error. */
+export interface ErrorReply { kind: 'input' | 'internal'; message: string; stack?: string }
+
+export function errorReply(e: unknown): ErrorReply {
+  if (e instanceof InputError) return { kind: 'input', message: e.format() };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { kind: 'internal', message: err.message, stack: err.stack };
+}
+
 export type FromWorker =
   | { type: 'progress'; index: number; file: string; states: number; transitions: number; queue: number; seconds: number; rss: number }
   | { type: 'result'; index: number; file: string; outcome: LitmusOutcome }
-  | { type: 'error'; index: number; file: string; kind: 'input' | 'internal'; message: string; stack?: string }
+  | ({ type: 'error'; index: number; file: string } & ErrorReply)
   | { type: 'skipped'; index: number; file: string }
   | { type: 'done' };
 
@@ -27,4 +37,4 @@ export interface MatrixJob {
 export type FromMatrixWorker =
   | { type: 'progress'; progress: { label: string; states: number; seconds: number; queue: number; rss: number } }
   | { type: 'result'; result: MatrixResult }
-  | { type: 'error'; kind: 'input' | 'internal'; message: string; stack?: string };
+  | ({ type: 'error' } & ErrorReply);

@@ -4,9 +4,8 @@
 // and turned into an abort of the search's AbortSignal.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { InputError } from '../frontend/diagnostics.js';
 import { runLitmusFile, type RunOptions } from '../runner.js';
-import type { FromWorker, WorkerJob } from './protocol.js';
+import { errorReply, type FromWorker, type WorkerJob } from './protocol.js';
 
 const job = workerData as WorkerJob;
 const flag = new Int32Array(job.abortFlag);
@@ -34,11 +33,7 @@ async function main(): Promise<void> {
       const outcome = await runLitmusFile(file, opts);
       post({ type: 'result', index, file, outcome });
     } catch (e) {
-      if (e instanceof InputError) post({ type: 'error', index, file, kind: 'input', message: e.format() });
-      else {
-        const err = e instanceof Error ? e : new Error(String(e));
-        post({ type: 'error', index, file, kind: 'internal', message: err.message, stack: err.stack });
-      }
+      post({ type: 'error', index, file, ...errorReply(e) });
     }
   }
   post({ type: 'done' });

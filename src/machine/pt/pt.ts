@@ -248,25 +248,11 @@ function anyWritten(s: Int32Array, f: PtLayout['folios'][number]): boolean {
   return false;
 }
 
-/** Is some valid PTE in a live table mapping a page of folio fi dirty? */
-function mappedDirty(d: PtData, s: Int32Array, cellAt: (a: number) => number, fi: number): boolean {
-  const f = d.L.folios[fi];
-  for (const t of d.L.tables) {
-    if (s[t.state] === TABLE_FREED) continue;
-    for (let a = t.winStart; a < t.winEnd; a += 8) {
-      const c = cellAt(a);
-      if (c < 0) continue;
-      const lo = s[c], hi = s[c + 1];
-      if (!valid(d, lo, hi)) continue;
-      const pfn = pfnOf(d, lo, hi);
-      if (pfn >= f.pfn && pfn < f.pfn + f.pages && dirtyOf(d, lo, hi)) return true;
-    }
-  }
-  return false;
-}
-
-/** Number of present PTEs in live tables mapping folio fi (the model's mapcount). */
-function mapCount(d: PtData, s: Int32Array, cellAt: (a: number) => number, fi: number): number {
+/**
+ * Number of valid PTEs in live tables mapping folio fi (the model's mapcount), or with `dirtyOnly`
+ * only those that are dirty.
+ */
+function mapCount(d: PtData, s: Int32Array, cellAt: (a: number) => number, fi: number, dirtyOnly = false): number {
   const f = d.L.folios[fi];
   let n = 0;
   for (const t of d.L.tables) {
@@ -277,7 +263,7 @@ function mapCount(d: PtData, s: Int32Array, cellAt: (a: number) => number, fi: n
       const lo = s[c], hi = s[c + 1];
       if (!valid(d, lo, hi)) continue;
       const pfn = pfnOf(d, lo, hi);
-      if (pfn >= f.pfn && pfn < f.pfn + f.pages) n++;
+      if (pfn >= f.pfn && pfn < f.pfn + f.pages && (!dirtyOnly || dirtyOf(d, lo, hi))) n++;
     }
   }
   return n;
@@ -1055,7 +1041,7 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
           // the folio is dirty, in a final state (freed folios are judged when freed: file only).
           for (const f of L.folios) {
             if ((s[f.flags] & (FOLIO_DIRTY | FOLIO_FREED)) !== 0 || !anyWritten(s, f)) continue;
-            if (!mappedDirty(d, s, cellOf, f.index)) return 1 << bit;
+            if (mapCount(d, s, cellOf, f.index, true) === 0) return 1 << bit;
           }
           return 0;
         });
