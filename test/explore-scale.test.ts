@@ -102,6 +102,17 @@ test('parallel search: same states, finals, violations and trace lengths as one 
   }
 });
 
+test('parallel search: a system that keeps its vectors private (no useVectorMemory) gives the same results', async () => {
+  const plainUrl = new URL('./support/plain-system.js', import.meta.url).href;
+  for (const text of [counters(3, 3, true), readFileSync(join(root, 'examples', 'R10-pae-torn-read-paravirt.litmus'), 'utf8')]) {
+    const sys = litmusSystemFromText({ text, file: 't' });
+    const want = summary(explore(sys, { reduction: false }));
+    const s = { module: plainUrl, export: 'plainSystemFromText', args: { text, file: 't' } };
+    const par = await exploreParallel(s, { workers: 2, eagerWorkers: true, presize: false, reduction: false });
+    assert.deepEqual(summary(par), want);
+  }
+});
+
 test('parallel search with 1 worker numbers states as the sequential explorer (identical traces)', async () => {
   const text = EARLY_BUG_LONG_LOOP.replace(/60/g, '4');
   const seq = explore(litmusSystemFromText({ text, file: 't' }), { reduction: false });

@@ -3,15 +3,22 @@
 // hash.ts defines sumA = Σ fmix32(w[i] ^ SA[i]) and sumB = Σ lowbias32(w[i] + SB[i]) (mod 2^32).
 // Both are sums of independent per-word terms, so four lanes can accumulate them side by side and
 // be added at the end: the result is bit-for-bit the scalar one. The module is assembled here from
-// its opcodes (a few dozen instructions; no toolchain needed) and runs on one linear memory:
+// its opcodes (a few dozen instructions; no toolchain needed). A kernel's block of linear memory
+// (at 0 of its own memory, or anywhere in the parallel explorer's shared arena, arena.ts):
 //
 //   [0, 8)        out: sumA, sumB (of the whole vector, or the change from the base)
-//   SA, SB        per-position seeds (zero past n: fmix32(0) = lowbias32(0) = 0, so pads add 0)
+//   SA, SB        per-position seeds from byte 16 (zero past n: fmix32(0) = lowbias32(0) = 0, so pads add 0)
 //   BASE, CHILD   the parent vector set by setBase() and the vector being hashed (pads stay 0)
+//
+// In the arena, a vector that is itself an arena vector (padded with zeros to 64 bytes) is hashed
+// where it is, and setBase() copies with memory.copy: no TypedArray copy into shared memory (slow).
+// The module also exports copy(dst, src, bytes) = memory.copy, which the arena uses.
 //
 // step() compares BASE and CHILD 64 bytes at a time and mixes only blocks that differ (a lane that
 // did not change adds mix(w) - mix(w) = 0), so hashing a successor costs a memcpy and a compare of
 // its words instead of a full mix of each.
+
+import type { StateArena } from './arena.js';
 
 const M1 = 0x85ebca6b | 0;
 const M2 = 0xc2b2ae35 | 0;
@@ -63,6 +70,7 @@ const tee = (i: number): number[] => [0x22, ...uleb(i)];
 const i32 = (v: number): number[] => [0x41, ...sleb(v)];
 const I32_ADD = [0x6a];
 const I32_LT_U = [0x49];
+const I32_SUB = [0x6b];
 const I32_STORE = (offset: number): number[] => [0x36, 2, ...uleb(offset)];
 const V_LOAD = (offset = 0): number[] => [...simd(0x00), 4, ...uleb(offset)];
 const V_SPLAT = simd(0x11);
@@ -86,9 +94,9 @@ const mulBy = (c: number): number[] => [...i32(c), ...V_SPLAT, ...V_MUL];
 const fmix = (tmp: number): number[] => [...xorShift(tmp, 16), ...mulBy(M1), ...xorShift(tmp, 13), ...mulBy(M2), ...xorShift(tmp, 16)];
 /** lowbias32 of the vector on the stack. */
 const lowbias = (tmp: number): number[] => [...xorShift(tmp, 16), ...mulBy(L1), ...xorShift(tmp, 15), ...mulBy(L2), ...xorShift(tmp, 16)];
-/** Store the sum of the four lanes of v128 local `v` at byte `at`. */
+/** Store the sum of the four lanes of v128 local `v` at byte `at` of the output (16 bytes before SA). */
 const storeLaneSum = (v: number, at: number): number[] => [
-  ...i32(0),
+  ...get(P_SA), ...i32(16), ...I32_SUB,
   ...get(v), ...V_EXTRACT(0),
   ...get(v), ...V_EXTRACT(1), ...I32_ADD,
   ...get(v), ...V_EXTRACT(2), ...I32_ADD,
@@ -157,39 +165,54 @@ const STEP = [
   ...END,
 ];
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+/** copy(dst, src, bytes): memory.copy (a plain memmove, also on shared memory). */
+const COPY = [0, ...get(0), ...get(1), ...get(2), 0xfc, 10, 0, 0, ...END];
+
+/** Pages (64 KiB) of the largest memory a wasm32 module can address. */
+export const WASM_MAX_PAGES = 65536;
+
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const locals = vec([[3, 0x7f], [6, 0x7b]]);
   const fn = (body: number[]): number[] => {
     const b = [...locals, ...body];
     return [...uleb(b.length), ...b];
   };
   const I32 = 0x7f;
-  const type = vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])]]);
+  const types = vec([
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])],
+    [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
+  ]);
+  // import memory env.mem: min 1 page; shared memories need a maximum (the explorer's arena.ts)
+  const limits = shared ? [0x03, 1, ...uleb(WASM_MAX_PAGES)] : [0x00, 1];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, type),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 1]])), // import memory, min 1 page
-    ...section(3, vec([[0], [0]])),
-    ...section(7, vec([[...name('full'), 0x00, 0], [...name('step'), 0x00, 1]])),
-    ...section(10, vec([fn(FULL), fn(STEP)])),
+    ...section(1, types),
+    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, ...limits]])),
+    ...section(3, vec([[0], [0], [1]])),
+    ...section(7, vec([[...name('full'), 0x00, 0], [...name('step'), 0x00, 1], [...name('copy'), 0x00, 2]])),
+    ...section(10, vec([fn(FULL), fn(STEP), [...uleb(COPY.length), ...COPY]])),
   ];
   return new Uint8Array(bytes);
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled: (WebAssembly.Module | null | undefined)[] = [undefined, undefined];
 
-/** The compiled module, or null where WebAssembly SIMD is not available. */
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
+/**
+ * The compiled module (importing a shared memory or not), or null where WebAssembly SIMD (or, for
+ * `shared`, WebAssembly threads) is not available.
+ */
+export function wasmModule(shared: boolean): WebAssembly.Module | null {
+  const i = shared ? 1 : 0;
+  if (compiled[i] === undefined) {
+    compiled[i] = null;
     try {
-      const bytes = moduleBytes();
-      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+      const bytes = moduleBytes(shared);
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled[i] = new WebAssembly.Module(bytes);
     } catch {
-      compiled = null;
+      compiled[i] = null;
     }
   }
-  return compiled;
+  return compiled[i]!;
 }
 
 type Fn = (sa: number, sb: number, base: number, child: number, bytes: number) => void;
@@ -203,54 +226,81 @@ export class SimdSums {
   private readonly child: Int32Array;
   private readonly sa: number;
   private readonly sb: number;
-  private readonly baseAt: number;
+  /** Where the base is: BASE, or (arena) the base vector itself. */
+  private baseAt: number;
+  private readonly ownBaseAt: number;
   private readonly childAt: number;
   private readonly bytes: number;
   /** The hasher whose base is loaded (hash.ts). */
   owner: unknown = null;
 
-  /** Null if WebAssembly SIMD is unavailable. */
-  static create(n: number, seedA: Int32Array, seedB: Int32Array): SimdSums | null {
-    const m = wasmModule();
-    return m === null ? null : new SimdSums(m, n, seedA, seedB);
+  /**
+   * Null if WebAssembly SIMD is unavailable. With `arena` (a fast one: arena.fast), the kernel lives
+   * in the arena's memory and hashes arena vectors in place.
+   */
+  static create(n: number, seedA: Int32Array, seedB: Int32Array, arena: StateArena | null = null): SimdSums | null {
+    const m = wasmModule(arena !== null);
+    return m === null ? null : new SimdSums(m, n, seedA, seedB, arena);
   }
 
-  private constructor(m: WebAssembly.Module, readonly n: number, seedA: Int32Array, seedB: Int32Array) {
+  private constructor(m: WebAssembly.Module, readonly n: number, seedA: Int32Array, seedB: Int32Array, private readonly arena: StateArena | null) {
     const padded = (n + 15) & ~15;
     this.bytes = padded * 4;
-    this.sa = 16;
+    const size = 16 + 4 * this.bytes;
+    let at = 0;
+    let memory: WebAssembly.Memory;
+    if (arena !== null) {
+      at = arena.alloc(size);
+      memory = arena.memory!;
+      arena.int32(at, size >> 2); // the buffer covers the block
+    } else memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(size / 65536)) });
+    this.sa = at + 16;
     this.sb = this.sa + this.bytes;
-    this.baseAt = this.sb + this.bytes;
+    this.ownBaseAt = this.baseAt = this.sb + this.bytes;
     this.childAt = this.baseAt + this.bytes;
-    const total = this.childAt + this.bytes;
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
     const inst = new WebAssembly.Instance(m, { env: { mem: memory } });
     this.full = inst.exports.full as Fn;
     this.step = inst.exports.step as Fn;
     const all = new Int32Array(memory.buffer);
-    this.out = all.subarray(0, 2);
+    this.out = all.subarray(at >> 2, (at >> 2) + 2);
     all.set(seedA.subarray(0, n), this.sa >> 2);
     all.set(seedB.subarray(0, n), this.sb >> 2);
     this.base = all.subarray(this.baseAt >> 2, (this.baseAt >> 2) + n);
     this.child = all.subarray(this.childAt >> 2, (this.childAt >> 2) + n);
   }
 
+  /** Where `words` is hashed from: itself if it is an arena vector, else a copy in CHILD. */
+  private place(words: Int32Array): number {
+    const a = this.arena;
+    if (a !== null && a.holds(words)) return words.byteOffset;
+    this.child.set(words);
+    return this.childAt;
+  }
+
   /** Sums of `words` (length n): out0/out1. */
   sums(words: Int32Array): void {
-    this.child.set(words);
-    if (this.bytes > 0) this.full(this.sa, this.sb, 0, this.childAt, this.bytes);
+    const at = this.place(words);
+    if (this.bytes > 0) this.full(this.sa, this.sb, 0, at, this.bytes);
     else this.out.fill(0);
   }
 
-  /** Remember `words` as the base of delta(). */
+  /**
+   * Remember `words` as the base of delta(). An arena vector is used where it is (no copy): the
+   * caller keeps it unchanged until the next setBase (hash.ts Hasher.setBase's contract).
+   */
   setBase(words: Int32Array): void {
-    this.base.set(words);
+    const a = this.arena;
+    if (a !== null && a.holds(words)) this.baseAt = words.byteOffset;
+    else {
+      this.base.set(words);
+      this.baseAt = this.ownBaseAt;
+    }
   }
 
   /** Sums of `words` minus sums of the base: out0/out1. */
   delta(words: Int32Array): void {
-    this.child.set(words);
-    if (this.bytes > 0) this.step(this.sa, this.sb, this.baseAt, this.childAt, this.bytes);
+    const at = this.place(words);
+    if (this.bytes > 0) this.step(this.sa, this.sb, this.baseAt, at, this.bytes);
     else this.out.fill(0);
   }
 

@@ -11,6 +11,7 @@
 // Where WebAssembly SIMD is available the sums are computed four words at a time (hash-simd.ts),
 // with the same result.
 
+import type { StateArena } from './arena.js';
 import { SimdSums } from './hash-simd.js';
 
 const M1 = 0x85ebca6b | 0;
@@ -100,13 +101,36 @@ export class Hasher {
   /** The kernel holding `base`, if any (null: no SIMD, or a short vector). */
   private kernel: SimdSums | null = null;
 
-  /** @param simd use WebAssembly SIMD where available (false: the JS reference implementation). */
-  constructor(private readonly simd = true) {}
+  /** This hasher's own kernel in the arena (vectors of that length), if any. */
+  private arenaKernel: SimdSums | null = null;
+
+  /**
+   * @param simd use WebAssembly SIMD where available (false: the JS reference implementation).
+   * @param arena the parallel explorer's shared arena (arena.ts): arena vectors are then hashed in
+   *   place (no copy into the kernel's memory). Only vectors from arena.vector() may be passed.
+   */
+  constructor(
+    private readonly simd = true,
+    private readonly arena: StateArena | null = null,
+  ) {}
+
+  private kernelOf(n: number): SimdSums | null {
+    if (!this.simd || n < SIMD_MIN_WORDS) return null;
+    const a = this.arena;
+    if (a === null || !a.fast) return kernelFor(n);
+    const k = this.arenaKernel;
+    if (k !== null && k.n === n) return k;
+    if (n > seedA.length) growSeeds(n);
+    const made = SimdSums.create(n, seedA, seedB, a);
+    if (made !== null) made.owner = this;
+    this.arenaKernel = made;
+    return made;
+  }
 
   /** Hash `words` (all of them); results in h1/h2 and sumA/sumB. */
   hash(words: Int32Array): void {
     const n = words.length;
-    const k = this.simd && n >= SIMD_MIN_WORDS ? kernelFor(n) : null;
+    const k = this.kernelOf(n);
     if (k !== null) {
       k.sums(words);
       this.finish(k.out0, k.out1, n);
@@ -155,7 +179,7 @@ export class Hasher {
     this.baseA = pa;
     this.baseB = pb;
     const n = parent.length;
-    const k = this.simd && n >= SIMD_MIN_WORDS ? kernelFor(n) : null;
+    const k = this.kernelOf(n);
     this.kernel = k;
     if (k !== null) {
       k.setBase(parent);

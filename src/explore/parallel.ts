@@ -46,6 +46,7 @@ import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
 import { fingerprintCollisionProbability } from './hash.js';
 import { buildSystem, type FromWorker, type SystemSpec, type ToWorker, type WorkerInit } from './parallel-protocol.js';
 import type { Bound, Completion, ExploreOptions, ExploreResult, FoundViolation, TraceStep } from './result.js';
+import { StateArena } from './arena.js';
 import { Expander, TID_BLOCK, type Report, type SyncMessage } from './shared-expander.js';
 import {
   CHUNK_COUNT,
@@ -207,7 +208,9 @@ class Coordinator {
   private readonly ctlBuf: SharedArrayBuffer;
   private readonly dictBuf: SharedArrayBuffer;
   private readonly self: Expander;
-  private readonly pageBufs: SharedArrayBuffer[] = [];
+  private readonly arena: StateArena;
+  /** Byte offset in the arena of each page. */
+  private readonly pageAt: number[] = [];
   private readonly treeBufs: SharedArrayBuffer[] = [];
   private table: TableBuffers;
   private chunksBuf = new SharedArrayBuffer(0);
@@ -274,7 +277,8 @@ class Coordinator {
     this.ctl = new Int32Array(this.ctlBuf);
     this.dictBuf = new SharedArrayBuffer(256 * 4);
     const reduction = opts.reduction !== false && system.por !== undefined;
-    this.self = new Expander(system, { index: this.n - 1, participants: this.n, exact: this.exact, reduction, ctl: this.ctlBuf, dict: this.dictBuf });
+    this.arena = StateArena.create();
+    this.self = new Expander(system, { index: this.n - 1, participants: this.n, exact: this.exact, reduction, ctl: this.ctlBuf, dict: this.dictBuf, arena: this.arena.handle }, this.arena);
     this.table = allocTable(INITIAL_SLOTS, reduction);
     this.self.sync({ level: 0, newLevel: true, table: this.table });
   }
@@ -284,6 +288,7 @@ class Coordinator {
   }
 
   async close(): Promise<void> {
+    this.self.close();
     if (this.timer !== null) clearInterval(this.timer);
     await Promise.all(this.peers.map((p) => p.worker.terminate()));
   }
@@ -301,6 +306,7 @@ class Coordinator {
           reduction: this.reduction,
           ctl: this.ctlBuf,
           dict: this.dictBuf,
+          arena: this.arena.handle,
         },
       };
       const w = new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
@@ -365,10 +371,19 @@ class Coordinator {
   }
 
   private newPage(): number {
-    const idx = this.pageBufs.length;
-    const buf = this.alloc(this.self.store.pageBytes);
-    this.pageBufs.push(buf);
-    this.self.store.addPage(idx, buf);
+    const idx = this.pageAt.length;
+    const bytes = this.self.store.pageBytes;
+    this.budgetFor(bytes);
+    let at: number;
+    try {
+      at = this.arena.alloc(bytes);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      this.stop('max-memory', `cannot grow the state pages: ${e.message}`);
+      throw new OutOfMemory();
+    }
+    this.pageAt.push(at);
+    this.self.store.addPage(idx, at);
     return idx;
   }
 
@@ -450,10 +465,10 @@ class Coordinator {
       m.table = this.table;
       p.tableSent = this.table;
     }
-    if (p.pagesSent < this.pageBufs.length) {
+    if (p.pagesSent < this.pageAt.length) {
       m.pages = [];
-      for (let i = p.pagesSent; i < this.pageBufs.length; i++) m.pages.push([i, this.pageBufs[i]!]);
-      p.pagesSent = this.pageBufs.length;
+      for (let i = p.pagesSent; i < this.pageAt.length; i++) m.pages.push([i, this.pageAt[i]!]);
+      p.pagesSent = this.pageAt.length;
     }
     if (p.treeSent < this.treeBufs.length) {
       m.tree = [];
@@ -506,7 +521,7 @@ class Coordinator {
     }
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    if (DEBUG) console.error("parallel:", JSON.stringify({ ...this.dbg, levels: this.level, pages: this.pageBufs.length, treeChunks: this.treeBufs.length, ms: performance.now() - this.t0 }));
+    if (DEBUG) console.error("parallel:", JSON.stringify({ ...this.dbg, levels: this.level, pages: this.pageAt.length, treeChunks: this.treeBufs.length, ms: performance.now() - this.t0 }));
     if (this.stopped) this.drain();
     return this.result();
   }
@@ -695,7 +710,7 @@ class Coordinator {
     this.sampleRss();
     const now = performance.now();
     const states = Atomics.load(this.ctl, RESERVED);
-    const bytes = tableBytes(this.table) + this.treeBufs.length * TREE_CHUNK_BYTES + (this.exact ? this.pageBufs.length * this.self.store.pageBytes : 0);
+    const bytes = tableBytes(this.table) + this.treeBufs.length * TREE_CHUNK_BYTES + (this.exact ? this.pageAt.length * this.self.store.pageBytes : 0);
     const result: ExploreResult = {
       finals: this.finals,
       deadlocks: this.deadlocks,

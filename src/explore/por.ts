@@ -40,7 +40,7 @@
 // re-expansion when a state is reached again with a smaller one, which the fingerprint table cannot
 // hold without widening every entry.
 
-import type { PorSupport, SuccessorSink, TransitionSystem } from './system.js';
+import type { PorSupport, SuccessorSink, TransitionSystem, VectorMemory } from './system.js';
 
 /** What the reducer needs from the explorer. */
 export interface PorHost {
@@ -64,6 +64,8 @@ export class Reducer implements SuccessorSink {
   constructor(
     private readonly system: TransitionSystem,
     private readonly por: PorSupport,
+    /** Where the buffered successors live (the parallel explorer's arena), or null. */
+    private readonly mem: VectorMemory | null = null,
   ) {
     this.cands = new Int32Array(system.agentCount * (system.agentCount + 1));
   }
@@ -99,11 +101,13 @@ export class Reducer implements SuccessorSink {
     if (this.system.violations(next) !== this.base) this.bad = true;
     if (this.bad) return;
     let b = this.buf[this.n];
+    const mem = this.mem;
     if (b === undefined) {
-      b = new Int32Array(next.length);
+      b = mem === null ? new Int32Array(next.length) : mem.vector(next.length);
       this.buf.push(b);
     }
-    b.set(next);
+    if (mem === null) b.set(next);
+    else mem.copy(b, next);
     this.choices[this.n] = choice;
     this.agents[this.n] = agent;
     this.n++;

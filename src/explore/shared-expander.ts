@@ -9,6 +9,7 @@
 // middle) is expanded again from the start after the pause: the successors it already inserted
 // are then found as duplicates, and its transitions are only counted once the expansion completes.
 
+import { StateArena, type ArenaHandle } from './arena.js';
 import { Hasher } from './hash.js';
 import { Reducer, type PorHost } from './por.js';
 import { keyWord, SharedTable, type TableBuffers } from './shared-table.js';
@@ -46,9 +47,6 @@ function incremental(h: Hasher): Incremental | null {
   return typeof x.hashChild === 'function' && typeof x.setBase === 'function' ? (h as unknown as Incremental) : null;
 }
 
-/** State vectors at least this long are copied natively (TypedArray.set), shorter ones in JS. */
-const NATIVE_COPY_WORDS = 64;
-
 /** Tree ids claimed at once. */
 export const TID_BLOCK = 1024;
 /** Largest block of table reservations claimed at once. */
@@ -62,6 +60,8 @@ export interface ExpanderInit {
   reduction: boolean;
   ctl: SharedArrayBuffer;
   dict: SharedArrayBuffer;
+  /** The state arena (pages and working vectors, arena.ts). */
+  arena: ArenaHandle;
 }
 
 /** What the coordinator sends before each run: the current level and new shared buffers. */
@@ -70,7 +70,8 @@ export interface SyncMessage {
   /** A new level starts (the chunk list and pool are new). */
   newLevel: boolean;
   table?: TableBuffers;
-  pages?: [number, SharedArrayBuffer][];
+  /** New pages: [index, byte offset in the arena]. */
+  pages?: [number, number][];
   tree?: [number, SharedArrayBuffer][];
   chunks?: SharedArrayBuffer;
   pool?: SharedArrayBuffer;
@@ -98,19 +99,17 @@ export interface Report {
 
 export class Expander implements SuccessorSink, PorHost {
   readonly store: SharedStore;
+  private readonly arena: StateArena;
   private table: SharedTable | null = null;
   private readonly ctl: Int32Array;
-  private readonly hasher = new Hasher();
+  private readonly hasher: Hasher;
   /** The hasher's incremental interface, where hash.ts has one. */
-  private readonly inc = incremental(this.hasher);
+  private readonly inc: Incremental | null;
   /** False only while storing the initial state (no parent to hash from). */
   private hashChildren = true;
   private readonly reducer: Reducer | null;
+  /** The state being expanded: an arena vector, so that the system and the hasher copy it with memory.copy. */
   private readonly cur: Int32Array;
-  private readonly cur8: Uint8Array;
-  /** The last successor vector seen and its byte view. */
-  private next: Int32Array | null = null;
-  private next8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private readonly words: number;
   private chunks: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private pool: Int32Array<ArrayBufferLike> = new Int32Array(0);
@@ -121,7 +120,6 @@ export class Expander implements SuccessorSink, PorHost {
   private tidNext = 0;
   private tidEnd = 0;
   private page: Int32Array | null = null;
-  private page8: Uint8Array | null = null;
   private pageIdx = -1;
   private pageFill = 0;
   private reportedFill = 0;
@@ -145,16 +143,29 @@ export class Expander implements SuccessorSink, PorHost {
   private finalCount = 0;
   private overflow: number[] = [];
 
+  /**
+   * The system's working vectors move into the arena (TransitionSystem.useVectorMemory) until
+   * close(). `arena`: this thread's view of init.arena, if it has one already.
+   */
   constructor(
     private readonly system: TransitionSystem,
     private readonly init: ExpanderInit,
+    arena?: StateArena,
   ) {
     this.words = system.stateWords;
-    this.cur = new Int32Array(this.words);
-    this.cur8 = new Uint8Array(this.cur.buffer);
+    this.arena = arena ?? StateArena.attach(init.arena);
+    system.useVectorMemory?.(this.arena);
+    this.hasher = new Hasher(true, this.arena);
+    this.inc = incremental(this.hasher);
+    this.cur = this.arena.vector(this.words);
     this.ctl = new Int32Array(init.ctl);
-    this.store = new SharedStore(this.words, init.dict);
-    this.reducer = init.reduction && system.por !== undefined ? new Reducer(system, system.por) : null;
+    this.store = new SharedStore(this.words, init.dict, this.arena);
+    this.reducer = init.reduction && system.por !== undefined ? new Reducer(system, system.por, this.arena) : null;
+  }
+
+  /** Give the system its private vectors back (the arena may be dropped). */
+  close(): void {
+    this.system.useVectorMemory?.(null);
   }
 
   sync(m: SyncMessage): void {
@@ -211,6 +222,7 @@ export class Expander implements SuccessorSink, PorHost {
     const sys = this.system;
     const reducer = this.reducer;
     const inc = this.inc;
+    const arena = this.arena;
     let clean = true;
     let aborted = false;
     let ticks = 0;
@@ -240,13 +252,8 @@ export class Expander implements SuccessorSink, PorHost {
         }
         const base = i * rec;
         const tid = page[base]! >>> 0;
-        // into unshared memory: the system copies the state for each successor, and copies out of
-        // shared memory are slow (relaxed-atomic copies; bytewise copies are the fastest of those)
         const cur = scratch;
-        if (words >= NATIVE_COPY_WORDS) {
-          const at = (base + REC_HEAD) * 4;
-          this.cur8.set(store.pages8[p]!.subarray(at, at + words * 4));
-        } else for (let k = 0; k < words; k++) cur[k] = page[base + REC_HEAD + k]!;
+        arena.copyBytes(cur.byteOffset, store.stateAt(p, i), words << 2);
         if (inc !== null) inc.setBase(cur, page[base + 1]!, page[base + 2]!);
         this.curTid = tid;
         const fresh = sys.violations(cur) & ~this.seen;
@@ -327,7 +334,7 @@ export class Expander implements SuccessorSink, PorHost {
       const page = store.pages[ranges[r]!]!;
       for (let i = ranges[r + 1]!; i < ranges[r + 2]!; i++) {
         const base = i * store.rec;
-        cur.set(page.subarray(base + REC_HEAD, base + REC_HEAD + this.words));
+        this.arena.copyBytes(cur.byteOffset, store.stateAt(ranges[r]!, i), this.words << 2);
         const fresh = this.system.violations(cur) & ~seen;
         if (fresh === 0) continue;
         seen |= fresh;
@@ -373,14 +380,9 @@ export class Expander implements SuccessorSink, PorHost {
       page[base + 1] = this.inc.sumA;
       page[base + 2] = this.inc.sumB;
     }
-    if (words >= NATIVE_COPY_WORDS) {
-      if (next !== this.next) {
-        // systems reuse one scratch vector for successors: its byte view is made once
-        this.next = next;
-        this.next8 = new Uint8Array(next.buffer, next.byteOffset, words * 4);
-      }
-      this.page8!.set(this.next8, (base + REC_HEAD) * 4);
-    } else for (let k = 0; k < words; k++) page[base + REC_HEAD + k] = next[k]!;
+    const arena = this.arena;
+    if (arena.holds(next)) arena.copyBytes(store.stateAt(this.pageIdx, this.pageFill), next.byteOffset, words << 2);
+    else page.set(next, base + REC_HEAD); // a system without useVectorMemory (slow: a copy into shared memory)
     const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.f2);
     if (table.claim(-1 - r, k0, k1, next) < 0) return;
     this.budget--;
@@ -430,7 +432,6 @@ export class Expander implements SuccessorSink, PorHost {
         if (this.page !== null && this.pageFill > this.reportedFill) this.filled.push(this.pageIdx, this.reportedFill, this.pageFill);
         this.pageIdx = this.pool[cur]!;
         this.page = this.store.pages[this.pageIdx]!;
-        this.page8 = this.store.pages8[this.pageIdx]!;
         this.pageFill = 0;
         this.reportedFill = 0;
         return true;

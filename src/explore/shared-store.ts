@@ -1,11 +1,12 @@
 // Shared memory of the parallel explorer (parallel.ts) besides the visited set (shared-table.ts):
 // the control block, the state pages (BFS levels; in exact mode also the stored vectors the table
-// points to), the BFS tree and the label dictionary. Every buffer is a SharedArrayBuffer allocated
-// by the coordinator and handed to the workers; each thread keeps its own typed-array views.
+// points to), the BFS tree and the label dictionary. The coordinator allocates them and hands them
+// to the workers; each thread keeps its own typed-array views.
 //
-//   pages  a page holds `per` records [tree id, hash sum A, hash sum B, ...state words] (the sums let
-//          a successor's fingerprint be computed from the words a step changed, hash.ts); state
-//          index = page * per + slot.
+//   pages  blocks of the state arena (arena.ts: one shared WebAssembly memory, so that states are
+//          copied in and out with memory.copy). A page holds `per` records [tree id, hash sum A,
+//          hash sum B, ...state words] (the sums let a successor's fingerprint be computed from the
+//          words a step changed, hash.ts); state index = page * per + slot.
 //          A worker claims whole pages from the level's pool and fills them in order.
 //   tree   by tree id (tid): parent tid (Uint32) and a 1-byte label code, in chunks of 64k ids.
 //          Workers claim tids in blocks, so tids are unique but not in BFS order.
@@ -13,6 +14,7 @@
 //          worker meets a label first; code 255 = overflow (the worker keeps tid -> label and
 //          reports it).
 
+import type { StateArena } from './arena.js';
 import type { StateStore } from './shared-table.js';
 
 /** Control block word indices (Int32Array over `ctl`). */
@@ -50,8 +52,8 @@ export class SharedStore implements StateStore {
   readonly rec: number;
   readonly per: number;
   readonly pages: Int32Array[] = [];
-  /** Byte views of the pages: TypedArray.set copies shared memory much faster bytewise. */
-  readonly pages8: Uint8Array[] = [];
+  /** Byte offset of each page in the arena. */
+  readonly pageAt: number[] = [];
   private readonly parents: Uint32Array[] = [];
   private readonly codes: Uint8Array[] = [];
   readonly dict: Int32Array;
@@ -61,6 +63,7 @@ export class SharedStore implements StateStore {
   constructor(
     readonly words: number,
     dict: SharedArrayBuffer,
+    readonly arena: StateArena,
   ) {
     this.rec = words + REC_HEAD;
     this.per = perPage(words);
@@ -71,9 +74,15 @@ export class SharedStore implements StateStore {
     return this.per * this.rec * 4;
   }
 
-  addPage(idx: number, buf: SharedArrayBuffer): void {
-    this.pages[idx] = new Int32Array(buf);
-    this.pages8[idx] = new Uint8Array(buf);
+  /** Page `idx` is the arena block at byte offset `at`. */
+  addPage(idx: number, at: number): void {
+    this.pages[idx] = this.arena.int32(at, this.per * this.rec);
+    this.pageAt[idx] = at;
+  }
+
+  /** Byte offset in the arena of record `i`'s state words in page `p`. */
+  stateAt(p: number, i: number): number {
+    return this.pageAt[p]! + (i * this.rec + REC_HEAD) * 4;
   }
 
   addTree(idx: number, buf: SharedArrayBuffer): void {

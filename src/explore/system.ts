@@ -51,6 +51,22 @@ export interface TransitionSystem {
 
   /** Optional partial-order reduction support (explore/por.ts); absent = always expand fully. */
   readonly por?: PorSupport;
+
+  /**
+   * Optional: keep the vectors handed to sinks (and any other per-successor working vector) in `m`
+   * and copy state vectors with `m.copy`; null returns to private vectors. The parallel explorer
+   * passes its shared arena (explore/arena.ts), where copies are a memmove instead of V8's slow
+   * copies into and out of shared memory. Results must not depend on it.
+   */
+  useVectorMemory?(m: VectorMemory | null): void;
+}
+
+/** Where a system allocates its working state vectors, and how it copies one onto another. */
+export interface VectorMemory {
+  /** A zeroed vector of `words` words. */
+  vector(words: number): Int32Array;
+  /** dst := src (same length; either may be a vector of this memory or not). */
+  copy(dst: Int32Array, src: Int32Array): void;
 }
 
 /**

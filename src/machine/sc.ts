@@ -20,7 +20,7 @@
 import { basename } from 'node:path';
 import type { CondValue, LocRef } from '../frontend/ast.js';
 import { InputError } from '../frontend/diagnostics.js';
-import { Terminal, type SuccessorSink } from '../explore/system.js';
+import { Terminal, type SuccessorSink, type VectorMemory } from '../explore/system.js';
 import { deadSlots } from '../ir/liveness.js';
 import { isPointer, isUnsigned, MEM_BASE, type BinFn, type CType, type Instr, type MemObject, type Opnd, type Program, type RmwFn, type RmwRet, type Src, type UnFn } from '../ir/ir.js';
 import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from './int64.js';
@@ -153,10 +153,11 @@ class AgentCtx implements AgentContext {
   constructor(
     private readonly sc: Sc,
     readonly nprocs: number,
-    private readonly scratch: Int32Array,
+    /** Successor scratch (the system's; replaced by Sc.useVectorMemory). */
+    public scratch: Int32Array,
   ) {}
   fork(): Int32Array {
-    this.scratch.set(this.s);
+    this.sc.copyVec(this.scratch, this.s);
     return this.scratch;
   }
   emit(choice: number): void {
@@ -192,7 +193,9 @@ class Sc implements ScSystem {
   private readonly code: RInstr[][] = [];
   private readonly endZero: Int32Array[] = [];
   private readonly maxLocal: number;
-  private readonly scratch: Int32Array;
+  private scratch: Int32Array;
+  /** How state vectors are copied (useVectorMemory); TypedArray.set by default. */
+  private vecMem: VectorMemory | null = null;
   private readonly tmp: Int32Array;
   private readonly ctx: ExecCtx;
   private readonly actx: AgentCtx;
@@ -786,6 +789,19 @@ class Sc implements ScSystem {
     for (let k = 0; k < this.agents.length; k++) this.agentSuccessors(s, k, sink);
   }
 
+  /** dst := s (a state vector): through the vector memory when one is set. */
+  copyVec(dst: Int32Array, src: Int32Array): void {
+    const m = this.vecMem;
+    if (m === null) dst.set(src);
+    else m.copy(dst, src);
+  }
+
+  useVectorMemory(m: VectorMemory | null): void {
+    this.vecMem = m;
+    this.scratch = m === null ? new Int32Array(this.stateWords) : m.vector(this.stateWords);
+    this.actx.scratch = this.scratch;
+  }
+
   /** Successors of one agent (partial-order reduction, explore/por.ts). */
   successorsOf(s: Int32Array, agent: number, sink: SuccessorSink): void {
     if (agent < this.nprocs) this.procSuccessors(s, agent, sink);
@@ -813,7 +829,7 @@ class Sc implements ScSystem {
       if (def.choices !== undefined) n = def.choices(ctx);
     }
     for (let c = 0; c < n; c++) {
-      scratch.set(s);
+      this.copyVec(scratch, s);
       this.exec(p, r, scratch, c);
       this.runLocal(p, scratch);
       sink.emit(p, c, scratch);
