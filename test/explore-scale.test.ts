@@ -110,6 +110,11 @@ test('parallel search: a system that keeps its vectors private (no useVectorMemo
     const s = { module: plainUrl, export: 'plainSystemFromText', args: { text, file: 't' } };
     const par = await exploreParallel(s, { workers: 2, eagerWorkers: true, presize: false, reduction: false });
     assert.deepEqual(summary(par), want);
+    // a full state arena: the later pages are buffers of their own (copied through the slow path)
+    for (const spec of [s, { module: runnerUrl, export: 'litmusSystemFromText', args: { text, file: 't' } }]) {
+      const small = await exploreParallel(spec, { workers: 2, eagerWorkers: true, presize: false, reduction: false, arenaMaxBytes: 1 << 20 });
+      assert.deepEqual(summary(small), want, 'arena limited to 1 MiB');
+    }
   }
 });
 

@@ -8,7 +8,8 @@
 // Shared pages in SharedArrayBuffers made the shared-memory search ~35% slower per state than bfs.ts
 // on the page-table machine's 400–900-word states, before any second thread helped.
 //
-// Layout: bytes [0, 64) are the control block (word 0: the allocation cursor, in 64-byte units), then
+// Layout: bytes [0, 64) are the control block (word 0: the allocation cursor, word 1: the limit, both
+// in 64-byte units), then
 // the blocks alloc() hands out: 64-byte aligned, never freed (the coordinator recycles its pages
 // itself). A shared memory grows in place and never moves, so views stay valid; it can grow to
 // 4 GiB (wasm32), and alloc() beyond that throws RangeError (the explorer stops with max-memory).
@@ -44,8 +45,11 @@ export class StateArena implements VectorMemory {
   private seen0: Int32Array | null = null;
   private seen1: Int32Array | null = null;
 
-  /** A new arena (the coordinator). `wasm: false` forces the fallback (tests). */
-  static create(initialBytes = 16 * WASM_PAGE, opts: { wasm?: boolean } = {}): StateArena {
+  /**
+   * A new arena (the coordinator). `wasm: false` forces the fallback and `maxBytes` lowers the
+   * 4 GiB limit (tests).
+   */
+  static create(initialBytes = 16 * WASM_PAGE, opts: { wasm?: boolean; maxBytes?: number } = {}): StateArena {
     const pages = Math.max(1, Math.ceil(initialBytes / WASM_PAGE));
     let h: ArenaHandle;
     if (opts.wasm !== false && wasmModule(true) !== null) {
@@ -57,6 +61,7 @@ export class StateArena implements VectorMemory {
     } else h = newGrowable(pages * WASM_PAGE);
     const a = new StateArena(h);
     Atomics.store(a.cursor, 0, 1); // the control block is taken
+    Atomics.store(a.cursor, 1, Math.ceil(Math.min(MAX_BYTES, opts.maxBytes ?? MAX_BYTES) / ARENA_ALIGN));
     return a;
   }
 
@@ -81,7 +86,7 @@ export class StateArena implements VectorMemory {
       this.bytes8 = new Uint8Array(handle);
     }
     this.buf = this.current();
-    this.cursor = new Int32Array(this.buf, 0, 1);
+    this.cursor = new Int32Array(this.buf, 0, 2);
   }
 
   /** Copies are wasm memory.copy (false: the TypedArray fallback). */
@@ -109,9 +114,10 @@ export class StateArena implements VectorMemory {
     const units = Math.max(1, Math.ceil(bytes / ARENA_ALIGN));
     const at = Atomics.add(this.cursor, 0, units);
     const end = (at + units) * ARENA_ALIGN;
-    if (end > MAX_BYTES) {
+    const limit = Atomics.load(this.cursor, 1) * ARENA_ALIGN;
+    if (end > limit) {
       Atomics.sub(this.cursor, 0, units);
-      throw new RangeError(`state arena full (${MAX_BYTES / 2 ** 30} GiB)`);
+      throw new RangeError(`state arena full (${formatLimit(limit)})`);
     }
     this.ensure(end);
     return at * ARENA_ALIGN;
@@ -188,6 +194,10 @@ export class StateArena implements VectorMemory {
 
 function isMemory(h: ArenaHandle): h is WebAssembly.Memory {
   return typeof WebAssembly === 'object' && h instanceof WebAssembly.Memory;
+}
+
+function formatLimit(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 function newGrowable(bytes: number): SharedArrayBuffer {

@@ -56,6 +56,7 @@ import {
   NEXT_POOL,
   NEXT_TID,
   OVERFLOW,
+  type PageRef,
   PAUSE,
   POOL_LEN,
   RESERVED,
@@ -97,6 +98,8 @@ export interface ParallelOptions extends ExploreOptions {
    * run out of them mid-level and the pause/retry path runs often (default true).
    */
   presize?: boolean;
+  /** For tests: a smaller state arena (bytes), so that pages of their own are used once it is full. */
+  arenaMaxBytes?: number;
 }
 
 /**
@@ -209,8 +212,8 @@ class Coordinator {
   private readonly dictBuf: SharedArrayBuffer;
   private readonly self: Expander;
   private readonly arena: StateArena;
-  /** Byte offset in the arena of each page. */
-  private readonly pageAt: number[] = [];
+  /** Where each page is (shared-store.ts PageRef). */
+  private readonly pageAt: PageRef[] = [];
   private readonly treeBufs: SharedArrayBuffer[] = [];
   private table: TableBuffers;
   private chunksBuf = new SharedArrayBuffer(0);
@@ -277,7 +280,7 @@ class Coordinator {
     this.ctl = new Int32Array(this.ctlBuf);
     this.dictBuf = new SharedArrayBuffer(256 * 4);
     const reduction = opts.reduction !== false && system.por !== undefined;
-    this.arena = StateArena.create();
+    this.arena = StateArena.create(undefined, { maxBytes: opts.arenaMaxBytes });
     this.self = new Expander(system, { index: this.n - 1, participants: this.n, exact: this.exact, reduction, ctl: this.ctlBuf, dict: this.dictBuf, arena: this.arena.handle }, this.arena);
     this.table = allocTable(INITIAL_SLOTS, reduction);
     this.self.sync({ level: 0, newLevel: true, table: this.table });
@@ -374,13 +377,12 @@ class Coordinator {
     const idx = this.pageAt.length;
     const bytes = this.self.store.pageBytes;
     this.budgetFor(bytes);
-    let at: number;
+    let at: PageRef;
     try {
       at = this.arena.alloc(bytes);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
-      this.stop('max-memory', `cannot grow the state pages: ${e.message}`);
-      throw new OutOfMemory();
+      at = this.alloc(bytes); // the arena is full (4 GiB): a page of its own, copied more slowly
     }
     this.pageAt.push(at);
     this.self.store.addPage(idx, at);

@@ -20,6 +20,7 @@ import {
   NEXT_POOL,
   NEXT_TID,
   OVERFLOW,
+  type PageRef,
   PAUSE,
   POOL_LEN,
   REC_HEAD,
@@ -70,8 +71,8 @@ export interface SyncMessage {
   /** A new level starts (the chunk list and pool are new). */
   newLevel: boolean;
   table?: TableBuffers;
-  /** New pages: [index, byte offset in the arena]. */
-  pages?: [number, number][];
+  /** New pages: [index, where the page is]. */
+  pages?: [number, PageRef][];
   tree?: [number, SharedArrayBuffer][];
   chunks?: SharedArrayBuffer;
   pool?: SharedArrayBuffer;
@@ -253,7 +254,7 @@ export class Expander implements SuccessorSink, PorHost {
         const base = i * rec;
         const tid = page[base]! >>> 0;
         const cur = scratch;
-        arena.copyBytes(cur.byteOffset, store.stateAt(p, i), words << 2);
+        store.loadState(p, i, cur);
         if (inc !== null) inc.setBase(cur, page[base + 1]!, page[base + 2]!);
         this.curTid = tid;
         const fresh = sys.violations(cur) & ~this.seen;
@@ -334,7 +335,7 @@ export class Expander implements SuccessorSink, PorHost {
       const page = store.pages[ranges[r]!]!;
       for (let i = ranges[r + 1]!; i < ranges[r + 2]!; i++) {
         const base = i * store.rec;
-        this.arena.copyBytes(cur.byteOffset, store.stateAt(ranges[r]!, i), this.words << 2);
+        store.loadState(ranges[r]!, i, cur);
         const fresh = this.system.violations(cur) & ~seen;
         if (fresh === 0) continue;
         seen |= fresh;
@@ -380,9 +381,7 @@ export class Expander implements SuccessorSink, PorHost {
       page[base + 1] = this.inc.sumA;
       page[base + 2] = this.inc.sumB;
     }
-    const arena = this.arena;
-    if (arena.holds(next)) arena.copyBytes(store.stateAt(this.pageIdx, this.pageFill), next.byteOffset, words << 2);
-    else page.set(next, base + REC_HEAD); // a system without useVectorMemory (slow: a copy into shared memory)
+    store.storeState(this.pageIdx, this.pageFill, next);
     const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.f2);
     if (table.claim(-1 - r, k0, k1, next) < 0) return;
     this.budget--;

@@ -17,6 +17,9 @@
 import type { StateArena } from './arena.js';
 import type { StateStore } from './shared-table.js';
 
+/** Where a page is: a byte offset in the state arena, or (once the arena is full) a buffer of its own. */
+export type PageRef = number | SharedArrayBuffer;
+
 /** Control block word indices (Int32Array over `ctl`). */
 export const CHUNK_NEXT = 0;
 export const CHUNK_COUNT = 1;
@@ -52,7 +55,7 @@ export class SharedStore implements StateStore {
   readonly rec: number;
   readonly per: number;
   readonly pages: Int32Array[] = [];
-  /** Byte offset of each page in the arena. */
+  /** Byte offset of each page in the arena; -1 for a page in a buffer of its own (the arena was full). */
   readonly pageAt: number[] = [];
   private readonly parents: Uint32Array[] = [];
   private readonly codes: Uint8Array[] = [];
@@ -74,15 +77,31 @@ export class SharedStore implements StateStore {
     return this.per * this.rec * 4;
   }
 
-  /** Page `idx` is the arena block at byte offset `at`. */
-  addPage(idx: number, at: number): void {
-    this.pages[idx] = this.arena.int32(at, this.per * this.rec);
-    this.pageAt[idx] = at;
+  /** Page `idx` is the arena block at byte offset `ref`, or the buffer `ref` once the arena is full. */
+  addPage(idx: number, ref: PageRef): void {
+    if (typeof ref === 'number') {
+      this.pages[idx] = this.arena.int32(ref, this.per * this.rec);
+      this.pageAt[idx] = ref;
+    } else {
+      this.pages[idx] = new Int32Array(ref);
+      this.pageAt[idx] = -1;
+    }
   }
 
-  /** Byte offset in the arena of record `i`'s state words in page `p`. */
-  stateAt(p: number, i: number): number {
-    return this.pageAt[p]! + (i * this.rec + REC_HEAD) * 4;
+  /** `cur` := the state of record `i` of page `p`. */
+  loadState(p: number, i: number, cur: Int32Array): void {
+    const at = this.pageAt[p]!;
+    const base = i * this.rec + REC_HEAD;
+    if (at >= 0 && this.arena.holds(cur)) this.arena.copyBytes(cur.byteOffset, at + base * 4, this.words << 2);
+    else cur.set(this.pages[p]!.subarray(base, base + this.words));
+  }
+
+  /** The state of record `i` of page `p` := `s`. */
+  storeState(p: number, i: number, s: Int32Array): void {
+    const at = this.pageAt[p]!;
+    const base = i * this.rec + REC_HEAD;
+    if (at >= 0 && this.arena.holds(s)) this.arena.copyBytes(at + base * 4, s.byteOffset, this.words << 2);
+    else this.pages[p]!.set(s, base); // not an arena vector (a system without useVectorMemory): slower
   }
 
   addTree(idx: number, buf: SharedArrayBuffer): void {
