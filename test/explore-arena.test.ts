@@ -1,13 +1,19 @@
 // The parallel explorer's state arena (explore/arena.ts): aligned blocks that grow the shared
 // memory, zero-padded vectors, copies that equal TypedArray copies (wasm memory.copy and the
-// growable-SharedArrayBuffer fallback), a second thread attached to it, and the hasher hashing
-// arena vectors in place with the same fingerprints as the JS reference.
+// growable-SharedArrayBuffer fallback), a second thread attached to it, the hasher hashing arena
+// vectors in place with the same fingerprints as the JS reference, and bfs.ts searching the same
+// graph with and without it.
 
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ARENA_ALIGN, StateArena } from '../src/explore/arena.js';
+import { explore } from '../src/explore/bfs.js';
 import { Hasher } from '../src/explore/hash.js';
+import { litmusSystemFromText } from '../src/runner.js';
 
 function words(n: number, seed: number): Int32Array {
   let x = seed | 0;
@@ -113,4 +119,29 @@ test('arena: another thread attached to it sees the blocks and grows it for both
   assert.deepEqual([...a.int32(reply.at, 4)], [1, 2, 3, 4]);
   const next = a.alloc(64);
   assert.ok(next >= reply.at + (4 << 20), 'one allocation cursor for both threads');
+});
+
+test('bfs with and without the state arena: identical searches (states, transitions, finals, traces)', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const dir = join(root, 'examples');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.litmus')).sort();
+  assert.ok(files.length >= 15);
+  let large = 0;
+  for (const f of files) {
+    const sys = litmusSystemFromText({ text: readFileSync(join(dir, f), 'utf8'), file: f });
+    if (sys.stateWords >= 64) large++;
+    for (const reduction of [true, false]) {
+      const [a, b] = [true, false].map((arena) => explore(sys, { reduction, arena }));
+      const key = (r: typeof a) => ({
+        states: r.stats.states,
+        transitions: r.stats.transitions,
+        deadlocks: r.deadlocks,
+        finals: r.finals.map((s) => s.join(',')).sort(),
+        violations: r.violations.map((v) => [v.check, v.trace]),
+        witness: r.witnessTrace,
+      });
+      assert.deepEqual(key(a!), key(b!), `${f} reduction ${reduction}`);
+    }
+  }
+  assert.ok(large >= 10, 'most examples have states of 64 words or more (the arena is used by default)');
 });

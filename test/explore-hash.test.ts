@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { StateArena } from '../src/explore/arena.js';
 import { Frontier } from '../src/explore/frontier.js';
 import { FingerprintTable } from '../src/explore/fptable.js';
 import { Hasher } from '../src/explore/hash.js';
@@ -106,10 +107,13 @@ test('hasher: single-word changes never collide in either half', () => {
   assert.ok(seen1.size > 7990 && seen2.size > 7990, `${seen1.size} ${seen2.size}`);
 });
 
-test('frontier: tagged entries and dequeue views across page recycling', () => {
-  for (const words of [1, 7, 489, 40_000]) {
-    const f = new Frontier(words, 2);
-    const s = new Int32Array(words);
+test('frontier: tagged entries and dequeue views across page recycling (plain, arena, arena that fills up)', () => {
+  const cases: [number, StateArena | null][] = [];
+  for (const words of [1, 7, 489, 40_000]) cases.push([words, null]);
+  for (const words of [16, 489, 40_000]) cases.push([words, StateArena.create()], [words, StateArena.create(undefined, { maxBytes: 1 << 20 })]);
+  for (const [words, arena] of cases) {
+    const f = new Frontier(words, 2, arena);
+    const s = arena === null ? new Int32Array(words) : arena.vector(words);
     let pushed = 0;
     let popped = 0;
     const total = words > 1000 ? 9 : 5_000;
@@ -137,6 +141,11 @@ test('frontier: tagged entries and dequeue views across page recycling', () => {
         }
         assert.equal(v[0], popped);
         assert.equal(v[words - 1], words > 1 ? -popped | 0 : popped);
+        if (arena !== null && arena.holds(v)) {
+          // in-place hashing needs zeros after the state up to the next 64 bytes
+          const padded = arena.int32(v.byteOffset, (words + 15) & ~15);
+          assert.ok(padded.subarray(words).every((x) => x === 0), 'zero padding after the dequeued state');
+        }
         popped++;
       }
     }

@@ -8,6 +8,7 @@
 // frontier carries each state's sums.
 
 import { performance } from 'node:perf_hooks';
+import { StateArena } from './arena.js';
 import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
 import { ExactTable } from './exact.js';
 import { FingerprintTable } from './fptable.js';
@@ -19,6 +20,13 @@ import { Terminal, type SuccessorSink, type TransitionSystem } from './system.js
 import { traceOf } from './trace.js';
 import { NO_PARENT, packLabel } from './tree.js';
 import type { VisitedSet } from './visited.js';
+
+/**
+ * States of at least this many words are kept in a state arena (arena.ts): the frontier's pages and
+ * the system's successor scratch, so that copies are wasm memory.copy and the hasher works on the
+ * vectors in place (no copy of the dequeued state and of each successor into its own memory).
+ */
+const ARENA_MIN_WORDS = 64;
 
 /** Work units (dequeues + transitions) between cheap bound checks (time, signal). */
 const CHECK_EVERY = 1024;
@@ -33,7 +41,9 @@ export function explore(system: TransitionSystem, opts: ExploreOptions = {}): Ex
 class Explorer implements SuccessorSink, PorHost {
   private readonly table: VisitedSet;
   private readonly frontier: Frontier;
-  private readonly hasher = new Hasher();
+  private readonly hasher: Hasher;
+  /** The state arena (large states, where WebAssembly is available), or null. */
+  private readonly arena: StateArena | null;
   /** The state being expanded (a view into the frontier; the hasher's base for its successors). */
   private cur: Int32Array;
   /** Partial-order reduction (explore/por.ts); null when off or unsupported by the system. */
@@ -82,8 +92,11 @@ class Explorer implements SuccessorSink, PorHost {
     const words = system.stateWords;
     this.cur = new Int32Array(words);
     this.table = opts.exact ? new ExactTable(words) : new FingerprintTable();
-    this.frontier = new Frontier(words, 2);
-    this.reducer = opts.reduction !== false && system.por !== undefined ? new Reducer(system, system.por) : null;
+    const arena = (opts.arena ?? words >= ARENA_MIN_WORDS) ? StateArena.create() : null;
+    this.arena = arena !== null && arena.fast ? arena : null;
+    this.hasher = new Hasher(true, this.arena);
+    this.frontier = new Frontier(words, 2, this.arena);
+    this.reducer = opts.reduction !== false && system.por !== undefined ? new Reducer(system, system.por, this.arena) : null;
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxMemory = opts.maxMemoryBytes ?? defaultMemoryBudget();
     this.maxHeap = heapBudget();
@@ -97,6 +110,17 @@ class Explorer implements SuccessorSink, PorHost {
   }
 
   run(): ExploreResult {
+    const sys = this.system;
+    if (this.arena === null || sys.useVectorMemory === undefined) return this.search();
+    sys.useVectorMemory(this.arena);
+    try {
+      return this.search();
+    } finally {
+      sys.useVectorMemory(null);
+    }
+  }
+
+  private search(): ExploreResult {
     const { system, table, frontier } = this;
     const cur = this.cur;
     this.checkMemory(performance.now());

@@ -7,6 +7,14 @@
 // copyWithin and returns the page's one view of it, so dequeuing copies no words in JS and allocates
 // nothing. Pushes never write slot 0, so the view stays valid until the next shift even when its page
 // is recycled and refilled meanwhile.
+//
+// With a state arena (arena.ts; bfs.ts uses one for large states), pages are arena blocks and every
+// copy is a wasm memory.copy. Entries are then laid out for in-place hashing: the state words, zeros
+// up to the next 64-byte boundary (never written: the hash kernel reads whole blocks), then the tags
+// in a block of their own. The hasher can then take the dequeued view as its base without a copy.
+// Pages that do not fit the arena any more are plain Int32Arrays (copied with TypedArray methods).
+
+import type { StateArena } from './arena.js';
 
 const PAGE_WORDS = 1 << 16; // 256 KiB pages
 
@@ -14,10 +22,15 @@ export class Frontier {
   private readonly pages: Int32Array[] = [];
   /** heads[i]: the view of slot 0 of pages[i] (state words only). */
   private readonly heads: Int32Array[] = [];
-  private spare: Int32Array | null = null;
-  private spareHead: Int32Array | null = null;
-  /** Words per entry: state words + tags. */
+  /** at[i]: byte offset of pages[i] in the arena, or -1 (a plain page). */
+  private readonly at: number[] = [];
+  /** Pages ready for reuse: [page, head view, arena offset or -1]. Arena pages are all kept (arena
+   *  blocks are never freed); of plain pages at most one (the rest are left to the GC). */
+  private readonly spares: [Int32Array, Int32Array, number][] = [];
+  /** Words per entry: state words + tags (arena: state words padded to 16, then 16 for the tags). */
   private readonly stride: number;
+  /** Word offset of the tags within an entry. */
+  private readonly tagAt: number;
   /** Entries per page (slots 1..per). */
   private readonly per: number;
   private readonly pageWords: number;
@@ -32,8 +45,11 @@ export class Frontier {
   constructor(
     readonly words: number,
     readonly tags = 0,
+    private readonly arena: StateArena | null = null,
   ) {
-    this.stride = Math.max(1, words + tags);
+    if (arena !== null && tags > 16) throw new RangeError('frontier: at most 16 tags with an arena');
+    this.tagAt = arena === null ? words : (words + 15) & ~15;
+    this.stride = arena === null ? Math.max(1, words + tags) : this.tagAt + 16;
     this.per = Math.max(1, Math.floor(PAGE_WORDS / this.stride) - 1);
     this.pageWords = (this.per + 1) * this.stride;
     this.tail = this.per + 1; // forces a page on first push
@@ -41,7 +57,7 @@ export class Frontier {
 
   /** True when push() needs a new page (see pageBytes for its size). */
   needsPage(): boolean {
-    return this.tail > this.per && this.spare === null;
+    return this.tail > this.per && this.spares.length === 0;
   }
   get pageBytes(): number {
     return this.pageWords * 4;
@@ -49,12 +65,27 @@ export class Frontier {
 
   /** Allocate the page the next push() needs. May throw RangeError. */
   reserve(): void {
-    if (this.spare === null) this.setSpare(new Int32Array(this.pageWords));
+    if (this.spares.length === 0) this.newPage();
   }
 
-  private setSpare(p: Int32Array, head: Int32Array = p.subarray(0, this.words)): void {
-    this.spare = p;
-    this.spareHead = head;
+  /** A new page as the spare: an arena block while the arena has room, else a plain array. */
+  private newPage(): void {
+    const a = this.arena;
+    if (a !== null) {
+      let at = -1;
+      try {
+        at = a.alloc(this.pageWords * 4);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+      }
+      if (at >= 0) {
+        const p = a.int32(at, this.pageWords);
+        this.spares.push([p, p.subarray(0, this.words), at]);
+        return;
+      }
+    }
+    const p = new Int32Array(this.pageWords);
+    this.spares.push([p, p.subarray(0, this.words), -1]);
   }
 
   /** Copy `s` to the back of the queue. May throw RangeError when a page cannot be allocated. */
@@ -74,27 +105,24 @@ export class Frontier {
   /** push(s) with tag words t0, t1 (the frontier must have been built with tags >= 2). */
   pushTagged(s: Int32Array, t0: number, t1: number): void {
     const base = this.nextSlot();
-    const page = this.pages[this.pages.length - 1]!;
-    const w = this.words;
-    page.set(s, base);
-    page[base + w] = t0;
-    page[base + w + 1] = t1;
+    const last = this.pages.length - 1;
+    const page = this.pages[last]!;
+    const at = this.at[last]!;
+    const a = this.arena;
+    if (at >= 0 && a!.holds(s)) a!.copyBytes(at + base * 4, s.byteOffset, this.words << 2);
+    else page.set(s, base);
+    page[base + this.tagAt] = t0;
+    page[base + this.tagAt + 1] = t1;
   }
 
   /** Word index of a new entry at the back (a page is added when the last one is full). */
   private nextSlot(): number {
     if (this.tail > this.per) {
-      let p = this.spare;
-      let h = this.spareHead;
-      if (p === null || h === null) {
-        p = new Int32Array(this.pageWords);
-        h = p.subarray(0, this.words);
-      } else {
-        this.spare = null;
-        this.spareHead = null;
-      }
+      if (this.spares.length === 0) this.newPage();
+      const [p, h, at] = this.spares.pop()!;
       this.pages.push(p);
       this.heads.push(h);
+      this.at.push(at);
       this.tail = 1;
     }
     this.length++;
@@ -108,14 +136,17 @@ export class Frontier {
   shiftView(): Int32Array {
     const page = this.pages[0]!;
     const view = this.heads[0]!;
+    const at = this.at[0]!;
     const base = this.head * this.stride;
-    page.copyWithin(0, base, base + this.stride);
+    if (at >= 0) this.arena!.copyBytes(at, at + base * 4, this.stride << 2);
+    else page.copyWithin(0, base, base + this.stride);
     this.length--;
     if (++this.head > this.per || this.length === 0) {
       // page exhausted (or queue empty): recycle it; refilling it leaves slot 0, the view, alone
       this.pages.shift();
       this.heads.shift();
-      if (this.spare === null) this.setSpare(page, view);
+      this.at.shift();
+      if (at >= 0 || this.spares.length === 0) this.spares.push([page, view, at]);
       this.head = 1;
       if (this.pages.length === 0) this.tail = this.per + 1;
     }
@@ -142,7 +173,7 @@ export class Frontier {
 
   /** Tag word k of the entry returned by the last shiftView(). */
   tag(k: number): number {
-    return this.current![this.words + k]!;
+    return this.current![this.tagAt + k]!;
   }
 
   /** Copy the front state into `out` and remove it. Requires length > 0. */
@@ -151,7 +182,7 @@ export class Frontier {
   }
 
   bytes(): number {
-    return (this.pages.length + (this.spare ? 1 : 0)) * this.pageWords * 4;
+    return (this.pages.length + this.spares.length) * this.pageWords * 4;
   }
 }
 

@@ -111,6 +111,11 @@ export interface ExploreOptions {
    */
   reduction?: boolean;
   /**
+   * Keep states in a state arena (arena.ts: wasm memory.copy, in-place hashing). Default: for states
+   * of at least 64 words where WebAssembly is available. Results never depend on it (tests, bench).
+   */
+  arena?: boolean;
+  /**
    * A predicate on final states (e.g. the litmus condition holds): the shortest trace to the first
    * final state satisfying it is returned as ExploreResult.witnessTrace. Evaluated on final states only.
    */
