@@ -278,11 +278,16 @@ async function main(): Promise<void> {
         const text = contPtesVariant(readFileSync(gup, 'utf8'), cp);
         if (pt || want(r05(cp))) scenario(r05(cp), { text, timeoutMs: 60_000 });
       }
-      // CONT_PTES=128 (16K pages) where it fits: one worker with reduction, bounded by time.
+      // CONT_PTES=128 (16K pages) where it fits: reduction on, 1 and 2 workers, bounded by time.
       const name = r05(128);
       if (!quick && (pt || want(name))) {
         console.error(name);
-        row(name, '1 worker, reduction on', measure({ text: contPtesVariant(readFileSync(gup, 'utf8'), 128), workers: 1, reduction: true, timeoutMs: 120_000 }));
+        const text = contPtesVariant(readFileSync(gup, 'utf8'), 128);
+        const one = measure({ text, workers: 1, reduction: true, timeoutMs: 120_000 });
+        const two = measure({ text, workers: 2, reduction: true, timeoutMs: 120_000 });
+        row(name, '1 worker, reduction on', one);
+        const speed = speedup(two, one);
+        row(name, `2 workers, reduction on${speed ? ` (${speed})` : ''}`, two);
       }
     }
     for (const f of existsSync(ex) && pt ? litmusFilesUnder(ex) : []) {

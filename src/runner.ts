@@ -15,7 +15,7 @@ import { scBackend, type MemoryModelBackend } from './machine/backend.js';
 import { loadModelsWith, type ModelOverlay } from './models/library.js';
 import { machineLowerOptions } from './machine/pt/machine.js';
 import { explore } from './explore/bfs.js';
-import { exploreParallel } from './explore/parallel.js';
+import { exploreParallel, prestartWorkers } from './explore/parallel.js';
 import type { ExploreOptions } from './explore/result.js';
 import { evaluate, witnessPredicate, type LitmusOutcome } from './report/outcome.js';
 
@@ -95,9 +95,10 @@ function exploreOptions(opts: RunOptions): ExploreOptions {
 /** runLitmusText with `opts.workers` worker threads (SC backend only); same outcome as one. */
 export async function runLitmusTextParallel(text: string, file: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
   if (opts.backend !== undefined && opts.backend !== scBackend) return runLitmusText(text, file, opts);
+  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks, models: opts.models } };
+  prestartWorkers(spec, opts.workers ?? 1); // they build their systems while this thread builds its own
   const test = parseLitmus(text, file);
   const system = scBackend.createSystem(lower(test, models(opts.models), machineLowerOptions(test, { disabledChecks: opts.disabledChecks })));
-  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks, models: opts.models } };
   const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1, witness: witnessPredicate(test, system) }, system);
   return evaluate(test, system, result);
 }

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { explore } from '../src/explore/bfs.js';
 import { FingerprintTable } from '../src/explore/fptable.js';
-import { exploreParallel, type SystemSpec } from '../src/explore/parallel.js';
+import { exploreParallel, prestartWorkers, type SystemSpec } from '../src/explore/parallel.js';
 import type { ExploreResult } from '../src/explore/result.js';
 import { replay } from '../src/explore/trace.js';
 import { NO_PARENT, packLabel } from '../src/explore/tree.js';
@@ -116,6 +116,21 @@ test('parallel search: a system that keeps its vectors private (no useVectorMemo
       assert.deepEqual(summary(small), want, 'arena limited to 1 MiB');
     }
   }
+});
+
+test('parallel search: workers prestarted ahead of the search give the same results, and unadopted ones do not hold the process', async () => {
+  const text = readFileSync(join(root, 'examples', 'R10-pae-torn-read-paravirt.litmus'), 'utf8');
+  const want = summary(explore(litmusSystemFromText({ text, file: 't' }), { reduction: false }));
+  const s = spec(text);
+  prestartWorkers(s, 2);
+  assert.deepEqual(summary(await exploreParallel(s, { workers: 2, reduction: false })), want);
+  prestartWorkers(s, 3);
+  assert.deepEqual(summary(await exploreParallel(s, { workers: 3, eagerWorkers: true, reduction: false })), want);
+  const url = new URL('../src/explore/parallel.js', import.meta.url).href;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); m.prestartWorkers(${JSON.stringify(s)}, 3);`], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(Date.now() - t0 < 8000, 'the process exits without waiting for its prestarted workers');
 });
 
 test('parallel search with 1 worker numbers states as the sequential explorer (identical traces)', async () => {

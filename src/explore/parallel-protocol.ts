@@ -24,12 +24,14 @@ export async function buildSystem(spec: SystemSpec): Promise<TransitionSystem> {
   return await (f as (a: unknown) => TransitionSystem | Promise<TransitionSystem>)(spec.args);
 }
 
+/** workerData: the worker builds its system from `spec` at once, then waits for `attach`. */
 export interface WorkerInit {
   spec: SystemSpec;
-  expander: ExpanderInit;
 }
 
 export type ToWorker =
+  /** Join a search (its shared buffers): the worker answers `ready` once its system is built. */
+  | { type: 'attach'; expander: ExpanderInit }
   /** Take in the new buffers, then expand chunks of the current level (Expander.run). */
   | { type: 'run'; sync: SyncMessage }
   /** Re-insert old slots [from, to) of `old` into the new table `table`. */

@@ -47,7 +47,7 @@ import { fingerprintCollisionProbability } from './hash.js';
 import { buildSystem, type FromWorker, type SystemSpec, type ToWorker, type WorkerInit } from './parallel-protocol.js';
 import type { Bound, Completion, ExploreOptions, ExploreResult, FoundViolation, TraceStep } from './result.js';
 import { StateArena } from './arena.js';
-import { Expander, TID_BLOCK, type Report, type SyncMessage } from './shared-expander.js';
+import { Expander, TID_BLOCK, type ExpanderInit, type Report, type SyncMessage } from './shared-expander.js';
 import {
   CHUNK_COUNT,
   CHUNK_NEXT,
@@ -108,12 +108,84 @@ export interface ParallelOptions extends ExploreOptions {
  * provides the check names); otherwise it is built here.
  */
 export async function exploreParallel(spec: SystemSpec, opts: ParallelOptions, system?: TransitionSystem): Promise<ExploreResult> {
+  if (system === undefined) prestartWorkers(spec, opts.workers); // they build their systems meanwhile
   const sys = system ?? (await buildSystem(spec));
   const c = new Coordinator(sys, spec, opts);
   try {
     return await c.run();
   } finally {
     await c.close();
+  }
+}
+
+// ---- workers started ahead of a search --------------------------------------------------
+
+/** Prestarted workers not yet adopted by a search, by spec (see prestartWorkers). */
+const warm = new Map<string, Worker[]>();
+/** Prestarted workers no search adopted within this time are stopped. */
+const WARM_TTL_MS = 10_000;
+
+function specKey(spec: SystemSpec): string {
+  return JSON.stringify(spec);
+}
+
+function spawnWorker(spec: SystemSpec): Worker {
+  const init: WorkerInit = { spec };
+  return new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
+}
+
+/**
+ * Start the worker threads of a coming `exploreParallel(spec, { workers })` now, if some CPU looks
+ * idle, so that they build their systems (import, parse, lower: ~0.2–0.3 s) while this thread builds
+ * its own; the search adopts them. Results never depend on it. Unadopted workers do not keep the
+ * process alive and stop after WARM_TTL_MS.
+ */
+export function prestartWorkers(spec: SystemSpec, workers: number): void {
+  const n = Math.floor(workers) - 1;
+  if (n <= 0) return;
+  const key = specKey(spec);
+  const list = warm.get(key) ?? [];
+  if (list.length >= n || !cpuLooksIdle()) return;
+  while (list.length < n) {
+    const w = spawnWorker(spec);
+    w.unref();
+    w.on('error', () => undefined); // a worker that died before its search is simply not adopted
+    w.once('exit', () => {
+      const i = list.indexOf(w);
+      if (i >= 0) list.splice(i, 1);
+    });
+    list.push(w);
+    setTimeout(() => {
+      const i = list.indexOf(w);
+      if (i >= 0) {
+        list.splice(i, 1);
+        void w.terminate();
+      }
+    }, WARM_TTL_MS).unref();
+  }
+  warm.set(key, list);
+}
+
+function takeWarm(key: string): Worker | undefined {
+  const list = warm.get(key);
+  const w = list?.shift();
+  if (list !== undefined && list.length === 0) warm.delete(key);
+  return w;
+}
+
+/**
+ * Does some CPU look idle right now? The kernel's count of runnable threads (/proc/loadavg, which
+ * includes this one): no other runnable thread on a 2-core machine, at most cpus - 2 elsewhere. An
+ * instant snapshot (the 1-minute load average lags by far too much for this); true where unreadable.
+ */
+function cpuLooksIdle(): boolean {
+  try {
+    const f = readFileSync('/proc/loadavg', 'utf8').split(' ');
+    const running = Number((f[3] ?? '').split('/')[0]);
+    if (!Number.isFinite(running)) return true;
+    return running - 1 <= cpus().length - 2;
+  } catch {
+    return true;
   }
 }
 
@@ -198,6 +270,7 @@ class Coordinator {
   private readonly n: number;
   private readonly peers: Peer[] = [];
   private workersStarted = false;
+  private readonly specKey: string;
   private readonly maxStates: number;
   private readonly maxMemory: number;
   private readonly maxHeap: number;
@@ -261,6 +334,7 @@ class Coordinator {
     private readonly opts: ParallelOptions,
   ) {
     this.n = Math.max(1, Math.floor(opts.workers));
+    this.specKey = specKey(spec);
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxMemory = opts.maxMemoryBytes ?? defaultMemoryBudget();
     this.maxHeap = heapBudget();
@@ -300,19 +374,8 @@ class Coordinator {
     if (this.workersStarted) return;
     this.workersStarted = true;
     for (let i = 0; i < this.n - 1; i++) {
-      const init: WorkerInit = {
-        spec: this.spec,
-        expander: {
-          index: i,
-          participants: this.n,
-          exact: this.exact,
-          reduction: this.reduction,
-          ctl: this.ctlBuf,
-          dict: this.dictBuf,
-          arena: this.arena.handle,
-        },
-      };
-      const w = new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
+      const w = takeWarm(this.specKey) ?? spawnWorker(this.spec);
+      w.ref();
       // a worker that becomes ready mid-level joins at the next round: pause the current one
       this.peers.push(
         new Peer(w, () => {
@@ -320,6 +383,16 @@ class Coordinator {
           Atomics.store(this.ctl, PAUSE, 1);
         }),
       );
+      const expander: ExpanderInit = {
+        index: i,
+        participants: this.n,
+        exact: this.exact,
+        reduction: this.reduction,
+        ctl: this.ctlBuf,
+        dict: this.dictBuf,
+        arena: this.arena.handle,
+      };
+      w.postMessage({ type: 'attach', expander } satisfies ToWorker);
     }
   }
 
@@ -594,7 +667,7 @@ class Coordinator {
       let clean: boolean;
       let aborted: boolean;
       for (;;) {
-        if (!this.workersStarted && this.n > 1 && performance.now() - this.t0 >= START_AFTER_MS && this.idleCpu()) this.startWorkers();
+        if (!this.workersStarted && this.n > 1 && (warm.has(this.specKey) || (performance.now() - this.t0 >= START_AFTER_MS && this.idleCpu()))) this.startWorkers();
         const ts = performance.now();
         const rep = this.self.run(ts + SLICE_MS);
         if (DEBUG) this.dbg.selfMs += performance.now() - ts;

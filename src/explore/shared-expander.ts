@@ -164,6 +164,11 @@ export class Expander implements SuccessorSink, PorHost {
     this.reducer = init.reduction && system.por !== undefined ? new Reducer(system, system.por, this.arena) : null;
   }
 
+  /** Exact mode (the table points into the state store). */
+  get exact(): boolean {
+    return this.init.exact;
+  }
+
   /** Give the system its private vectors back (the arena may be dropped). */
   close(): void {
     this.system.useVectorMemory?.(null);
