@@ -8,9 +8,13 @@
 //
 // State words (besides layout.ts's tables/folios):
 //   pool cursor                  1
-//   per PTE slot (bbm)           3: last valid value (lo, hi) before an invalidation, pending flag
+//   per PTE slot (bbm)           2: the last valid value (lo, hi) before an invalidation, with the
+//                                flags BBM_PENDING/BBM_CACHED in bits [11:0] of lo (only its output
+//                                address and PTE_CONT are compared, and those are above bit 11)
 //   per process (gup tracking)   GUP_WORDS: active, entry address, count, overflow, read mark, history
+//                                (only for the processes whose code calls the GUP/read instrumentation)
 //   per process (mmu_gather)     GATHER_WORDS: active, start, end, npages, pages[], ntables, tables[]
+//                                (only for the processes whose code calls tlb_gather_mmu)
 //   per kvm (SPTEs)              SPTE_SLOTS × 3: hva page + 1 (0 = empty), pfn, writable
 //
 // Hot path: hooks and intrinsics use the allocation-free word APIs (arm64/pte-words.ts, x86/pae.ts).
@@ -75,10 +79,14 @@ export interface PtData {
   overflow: number;
   warn: number;
   poolCursor: number;
-  /** bbm words: slot word index per table (3 words per modelled slot), -1 when bbm is off. */
+  /** bbm words: slot word index per table (BBM_WORDS per modelled slot), -1 when bbm is off. */
   bbmBase: number[];
+  /** >= 0 if some process has GUP words (gupAt), else -1. */
   gup: number;
-  gather: number;
+  /** Per process: index of its GUP words, -1 if its code never starts a GUP/lockless read. */
+  gupAt: Int32Array;
+  /** Per process: index of its mmu_gather words, -1 if its code never calls tlb_gather_mmu. */
+  gatherAt: Int32Array;
   spte: number;
   /** kvm handle values (as the test's `struct kvm *K` parameter sees them), per layout kvm. */
   kvmHandles: number[];
@@ -167,8 +175,8 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
   // GUP / lockless-read histories.
   if (d.gup >= 0) {
     for (let p = 0; p < d.nprocs; p++) {
-      const g = d.gup + p * GUP_WORDS;
-      if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) continue;
+      const g = d.gupAt[p]!;
+      if (g < 0 || ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) continue;
       // Kept as pte_norecency values (both checks only look at non-A/D fields), deduplicated from the
       // read mark on, so A/D flips and ABA sequences do not fill the history.
       norecency(d, newLo, newHi);
@@ -188,7 +196,7 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
   }
   // Break-before-make (arm64; domain.md §2.3, docs/machine.md table).
   if (d.bbm >= 0 && !d.x86) {
-    const w = d.bbmBase[k] + 3 * ((e - t.winStart) >>> 3);
+    const w = d.bbmBase[k] + BBM_WORDS * ((e - t.winStart) >>> 3);
     const ov = aw.pte_valid(oldLo, oldHi), nv = aw.pte_valid(newLo, newHi);
     const bbml2 = L.config.bbml2;
     if (ov && nv) {
@@ -198,26 +206,29 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
     } else if (ov && !nv) {
       // The old translation may sit in a TLB only if it was ever cacheable: a young value (or any valid
       // value when the hardware sets AF itself), now or since the last completed TLBI (BBM_CACHED).
-      ctx.s[w] = oldLo;
+      const cached = aw.pte_young(oldLo, oldHi) || L.config.hafdbs !== 'off' || (ctx.s[w] & BBM_CACHED) !== 0;
+      ctx.s[w] = (oldLo & ~BBM_FLAGS) | (cached ? BBM_PENDING | BBM_CACHED : 0);
       ctx.s[w + 1] = oldHi;
-      const cached = aw.pte_young(oldLo, oldHi) || L.config.hafdbs !== 'off' || (ctx.s[w + 2] & BBM_CACHED) !== 0;
-      ctx.s[w + 2] = cached ? BBM_PENDING | BBM_CACHED : 0;
     } else if (!ov && nv) {
-      if ((ctx.s[w + 2] & BBM_PENDING) !== 0) {
-        const ll = ctx.s[w], lh = ctx.s[w + 1];
+      if ((ctx.s[w] & BBM_PENDING) !== 0) {
+        const ll = ctx.s[w] & ~BBM_FLAGS, lh = ctx.s[w + 1];
         const pfnChange = aw.pte_pfn(ll, lh) !== aw.pte_pfn(newLo, newHi);
         const contChange = ((lh ^ newHi) & PTE_CONT.hi) !== 0;
         if (pfnChange || (contChange && !bbml2)) raise(ctx, d.bbm);
       }
-      ctx.s[w + 2] = 0;
+      ctx.s[w] &= ~BBM_FLAGS;
     }
-    if (nv && aw.pte_young(newLo, newHi)) ctx.s[w + 2] |= BBM_CACHED;
+    if (nv && aw.pte_young(newLo, newHi)) ctx.s[w] |= BBM_CACHED;
   }
 };
 
-/** bbm word flags: an invalidation waits for its TLBI; a young value was held since the last TLBI. */
+/** bbm flags (in bits [11:0] of a slot's first word): an invalidation waits for its TLBI; a young value was held since the last TLBI. */
 const BBM_PENDING = 1;
 const BBM_CACHED = 2;
+/** The low bits of the first bbm word that hold flags instead of the old value's (never compared). */
+const BBM_FLAGS = 0xfff;
+/** State words per modelled PTE slot for the bbm check. */
+const BBM_WORDS = 2;
 
 /** A broadcast/IPI TLBI over VAs [start, end) completed: pending invalidations there are done. */
 function tlbiCompleted(d: PtData, s: Int32Array, start: number, end: number): void {
@@ -230,7 +241,8 @@ function tlbiCompleted(d: PtData, s: Int32Array, start: number, end: number): vo
       const va = t.vaStart + i * PAGE_SIZE;
       if (va + PAGE_SIZE <= start || va >= end) continue;
       const c = d.cellOf(t.winStart + 8 * i);
-      s[base + 3 * i + 2] = c >= 0 && aw.pte_valid(s[c], s[c + 1]) && aw.pte_young(s[c], s[c + 1]) ? BBM_CACHED : 0;
+      const w = base + BBM_WORDS * i;
+      s[w] = (s[w] & ~BBM_FLAGS) | (c >= 0 && aw.pte_valid(s[c], s[c + 1]) && aw.pte_young(s[c], s[c + 1]) ? BBM_CACHED : 0);
     }
   }
 }
@@ -553,8 +565,8 @@ function gatherBase(ctx: ExecContext<PtData>, i = 0): number {
   const d = ctx.data;
   const p = ctx.arg(i) - GATHER_HANDLE;
   if (p !== ctx.proc) ctx.fail(`expected this process's mmu_gather, found ${ctx.formatAddr(ctx.argLo(i), ctx.argHi(i))}`);
-  const g = d.gather + p * GATHER_WORDS;
-  if (ctx.s[g + T_ACTIVE] === 0) ctx.fail('expected an active mmu_gather (tlb_gather_mmu first)');
+  const g = d.gatherAt[p]!;
+  if (g < 0 || ctx.s[g + T_ACTIVE] === 0) ctx.fail('expected an active mmu_gather (tlb_gather_mmu first)');
   return g;
 }
 
@@ -576,7 +588,7 @@ const gatherIntrinsics: IntrinsicDef<PtData>[] = [
     // include/asm-generic/tlb.h tlb_gather_mmu (+ inc_tlb_flush_pending: not modelled separately).
     name: 'tlb_gather_mmu', arity: 1, visible: false, kind: 'local', footprint: 'none',
     exec(ctx) {
-      const g = ctx.data.gather + ctx.proc * GATHER_WORDS;
+      const g = ctx.data.gatherAt[ctx.proc]!;
       if (ctx.s[g + T_ACTIVE] !== 0) ctx.fail('expected one mmu_gather at a time per process');
       ctx.s.fill(0, g, g + GATHER_WORDS);
       ctx.s[g + T_ACTIVE] = 1;
@@ -720,7 +732,7 @@ const allocIntrinsics: IntrinsicDef<PtData>[] = [
           const c = cell(ctx, a);
           if (c >= 0) ctx.s[c] = ctx.s[c + 1] = 0;
         }
-        if (d.bbm >= 0) ctx.s.fill(0, d.bbmBase[t.index], d.bbmBase[t.index] + 3 * (t.end - t.first));
+        if (d.bbm >= 0) ctx.s.fill(0, d.bbmBase[t.index], d.bbmBase[t.index] + BBM_WORDS * (t.end - t.first));
         ctx.s[t.state] = TABLE_LIVE;
         return ctx.ret(t.base);
       }
@@ -840,8 +852,9 @@ const spteIntrinsics: IntrinsicDef<PtData>[] = [
 
 // ---------------------------------------------------------------- instrumentation (GUP, lockless reads)
 
+/** This process's GUP words, or -1 (its code never starts a GUP or lockless read). */
 function gupWords(ctx: ExecContext<PtData>): number {
-  return ctx.data.gup + ctx.proc * GUP_WORDS;
+  return ctx.data.gupAt[ctx.proc]!;
 }
 
 /** Start watching entry address e (recording its current value). */
@@ -877,8 +890,9 @@ const instrumentation: IntrinsicDef<PtData>[] = [
     // now on (simplification: the entry the PMD leads to now; PMD changes are not tracked).
     name: 'ptelab_gup_begin', arity: 1, visible: false, kind: 'check', footprint: 'none', returns: false,
     exec(ctx) {
-      if (ctx.data.gup < 0) return;
-      watchEntry(ctx, gupWords(ctx), entryOfVa(ctx, ctx.arg(0)));
+      const g = gupWords(ctx);
+      if (g < 0) return;
+      watchEntry(ctx, g, entryOfVa(ctx, ctx.arg(0)));
     },
   },
   {
@@ -887,8 +901,8 @@ const instrumentation: IntrinsicDef<PtData>[] = [
     name: 'ptelab_gup_end', arity: 2, visible: false, kind: 'check', footprint: 'none', returns: false,
     exec(ctx) {
       const d = ctx.data;
-      if (d.gup < 0) return;
       const g = gupWords(ctx);
+      if (g < 0) return;
       const page = ctx.arg(1);
       if (page !== 0 && ctx.s[g + G_ACTIVE] !== 0) {
         const pfn = Math.floor((page - MEMMAP_BASE) / STRUCT_PAGE_SIZE);
@@ -910,8 +924,8 @@ const instrumentation: IntrinsicDef<PtData>[] = [
     // the entry holds from here on).
     name: 'ptelab_read_begin', arity: 1, visible: false, kind: 'check', footprint: 'none', returns: false,
     exec(ctx) {
-      if (ctx.data.gup < 0) return;
       const g = gupWords(ctx);
+      if (g < 0) return;
       const e = ctx.arg(0);
       if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) return watchEntry(ctx, g, e);
       // The value the entry holds now becomes the first of the read's window: append it again unless it
@@ -938,8 +952,8 @@ const instrumentation: IntrinsicDef<PtData>[] = [
     name: 'ptelab_read_acts', arity: 2, visible: false, kind: 'check', footprint: 'none', returns: false,
     exec(ctx) {
       const d = ctx.data;
-      if (d.gup < 0) return;
       const g = gupWords(ctx);
+      if (g < 0) return;
       if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== ctx.arg(0)) return;
       norecency(d, ctx.argLo(1), ctx.argHi(1));
       const vlo = d.out[0], vhi = d.out[1];
@@ -952,10 +966,18 @@ const instrumentation: IntrinsicDef<PtData>[] = [
 
 // ---------------------------------------------------------------- the component
 
-function called(b: SystemBuilder): Set<string> {
-  const out = new Set<string>();
-  for (const proc of b.program.procs) for (const ins of proc.code) if (ins.op === 'call') out.add(ins.name);
-  return out;
+/** The intrinsics each process's code calls. */
+function calledByProc(b: SystemBuilder): Set<string>[] {
+  return b.program.procs.map((proc) => {
+    const out = new Set<string>();
+    for (const ins of proc.code) if (ins.op === 'call') out.add(ins.name);
+    return out;
+  });
+}
+
+/** Per process: `words` state words if its code calls one of `names`, else -1 (never touched: no words). */
+function reservePerProc(b: SystemBuilder, calls: Set<string>[], names: string[], words: number): Int32Array {
+  return Int32Array.from(calls, (c) => (names.some((n) => c.has(n)) ? b.reserve(words) : -1));
 }
 
 /** The memory-side component ('pt'); goes after coreComponents() and before the cpu component. */
@@ -966,7 +988,8 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
     setup(b) {
       const L = buildLayout(b.program.test);
       const P = b.nprocs;
-      const calls = called(b);
+      const procCalls = calledByProc(b);
+      const calls = new Set(procCalls.flatMap((c) => [...c]));
       const on = (name: PtCheck, needed = true): number => (off.has(name) || !needed ? -1 : b.check(name));
       const debug = b.dataOf<{ warn: number }>('debug');
       const base = b.reserve(L.stateWords);
@@ -987,8 +1010,9 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
         warn: debug ? debug.warn : b.check('WARN_ON'),
         poolCursor: b.reserve(1),
         bbmBase: [],
-        gup: usesGup ? b.reserve(P * GUP_WORDS) : -1,
-        gather: calls.has('tlb_gather_mmu') ? b.reserve(P * GATHER_WORDS) : -1,
+        gup: usesGup ? 0 : -1,
+        gupAt: reservePerProc(b, procCalls, ['ptelab_gup_begin', 'ptelab_read_begin'], GUP_WORDS),
+        gatherAt: reservePerProc(b, procCalls, ['tlb_gather_mmu'], GATHER_WORDS),
         spte: L.kvms.length ? b.reserve(L.kvms.length * SPTE_SLOTS * 3) : -1,
         kvmHandles: L.kvms.map((k) => b.addressOf(k.name) ?? k.handle),
         rcu: b.dataOf<RcuData>('rcu'),
@@ -996,7 +1020,7 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
         seam: undefined as unknown as PtSeam,
         out: new Int32Array(2),
       };
-      if (d.bbm >= 0) for (const t of L.tables) d.bbmBase.push(b.reserve(3 * (t.end - t.first)));
+      if (d.bbm >= 0) for (const t of L.tables) d.bbmBase.push(b.reserve(BBM_WORDS * (t.end - t.first)));
       // Memory: the PMD window, each PTE table's window, the lock/kvm cells.
       const fmt = (off0: number) => (o: number) => L.formatAddr(off0 + o) ?? `pt+0x${(off0 + o - PT_BASE).toString(16)}`;
       if (hasTables) {
@@ -1016,7 +1040,7 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
         if (d.bbm >= 0) {
           for (const p of L.initialPtes) {
             const t = L.tables[L.tableOfAddr(p.addr)];
-            if (aw.pte_young(bigLo(p.value), bigHi(p.value))) s[d.bbmBase[t.index] + 3 * ((p.addr - t.winStart) >>> 3) + 2] = BBM_CACHED;
+            if (aw.pte_young(bigLo(p.value), bigHi(p.value))) s[d.bbmBase[t.index] + BBM_WORDS * ((p.addr - t.winStart) >>> 3)] = BBM_CACHED;
           }
         }
         for (const t of L.tables) if (t.spare) s[t.state] = TABLE_FREED;
