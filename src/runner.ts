@@ -73,9 +73,11 @@ export async function runLitmusFile(path: string, opts: RunOptions = {}): Promis
  * The SC system of a litmus test given as text. Workers of the parallel explorer build their own
  * copy through this (explore/parallel.ts SystemSpec).
  */
-export function litmusSystemFromText(args: { text: string; file: string; disabledChecks?: string[]; models?: ModelOverlay }): LitmusSystemOf {
+/** `colourSlots: false` keeps one slot per local (ir/colour.ts; tests compare both). */
+export function litmusSystemFromText(args: { text: string; file: string; disabledChecks?: string[]; models?: ModelOverlay; colourSlots?: boolean }): LitmusSystemOf {
   const test = parseLitmus(args.text, args.file);
-  return scBackend.createSystem(lower(test, models(args.models), machineLowerOptions(test, { disabledChecks: args.disabledChecks })));
+  const opts = machineLowerOptions(test, { disabledChecks: args.disabledChecks });
+  return scBackend.createSystem(lower(test, models(args.models), args.colourSlots === false ? { ...opts, colourSlots: false } : opts));
 }
 type LitmusSystemOf = ReturnType<MemoryModelBackend['createSystem']>;
 

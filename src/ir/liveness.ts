@@ -13,7 +13,8 @@ export interface DeadSlots {
   atEnd: Int32Array;
 }
 
-function uses(i: Instr, out: number[]): void {
+/** Slots read by `i` (appended to `out`). */
+export function uses(i: Instr, out: number[]): void {
   const u = (o: Opnd): void => {
     if (o.k === 'slot') out.push(o.slot);
   };
@@ -29,7 +30,8 @@ function uses(i: Instr, out: number[]): void {
   }
 }
 
-function def(i: Instr): number {
+/** The slot `i` writes, or -1. */
+export function def(i: Instr): number {
   switch (i.op) {
     case 'mov': case 'un': case 'ext': case 'bin': case 'load': return i.dst;
     case 'rmw': case 'call': return i.dst;
@@ -37,7 +39,16 @@ function def(i: Instr): number {
   }
 }
 
-export function deadSlots(p: ProcCode): DeadSlots {
+/** Live-in bitsets of every pc (row pc, `words` Uint32 words each) and of the end (row n). */
+export interface LiveSets {
+  live: Uint32Array;
+  words: number;
+  /** Successors of each pc (n = the end). */
+  succ: number[][];
+}
+
+/** Backward liveness of the slots of `p` (see the header: halting instructions also flow to the end). */
+export function liveSets(p: ProcCode): LiveSets {
   const n = p.code.length;
   const nslots = p.slots.length;
   const W = Math.max(1, (nslots + 31) >>> 5);
@@ -73,6 +84,13 @@ export function deadSlots(p: ProcCode): DeadSlots {
       }
     }
   }
+  return { live, words: W, succ };
+}
+
+export function deadSlots(p: ProcCode): DeadSlots {
+  const n = p.code.length;
+  const nslots = p.slots.length;
+  const { live, words: W } = liveSets(p);
   const deadRow = (row: number): Int32Array => {
     const out: number[] = [];
     for (let s = 0; s < nslots; s++) if (!(live[row * W + (s >>> 5)] & (1 << (s & 31)))) out.push(s);

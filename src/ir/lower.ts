@@ -29,6 +29,7 @@ import type {
 import { InputError } from '../frontend/diagnostics.js';
 import { coreComponents } from '../machine/core.js';
 import type { Component, IntrinsicSignature } from '../machine/intrinsics.js';
+import { colourSlots } from './colour.js';
 import { foldBin, foldExt, foldUn, s64 } from './fold.js';
 import {
   cSizeof,
@@ -78,6 +79,8 @@ export interface LowerOptions {
   bindings?: Readonly<Record<string, string>>;
   /** Machine-provided object-like macros (e.g. `CONT_PTES` from `cont_ptes`); model `#define`s win. */
   defines?: Readonly<Record<string, bigint>>;
+  /** Share slots between locals whose live ranges do not overlap (ir/colour.ts; default true). */
+  colourSlots?: boolean;
 }
 
 export function lower(test: LitmusFile, models: readonly ModelFile[], opts: LowerOptions = {}): Program {
@@ -368,6 +371,7 @@ class Lowerer {
   private declSlots = new Map<VarDecl, Binding>();
   private implicitTypes = new Set<CType>();
   private expanding = new Set<string>();
+  private readonly colour: boolean;
 
   constructor(
     private readonly test: LitmusFile,
@@ -378,6 +382,7 @@ class Lowerer {
     this.maxDepth = opts.maxInlineDepth ?? 64;
     this.bindings = opts.bindings ?? {};
     this.machineDefines = opts.defines ?? {};
+    this.colour = opts.colourSlots !== false;
     for (const c of this.components) for (const i of c.intrinsics ?? []) this.intrinsics.set(i.name, i);
     for (const m of models) {
       for (const f of m.functions) {
@@ -414,7 +419,8 @@ class Lowerer {
       if (seen.has(p.id)) this.err(p.pos, `expected one process P${p.id}, found another`, this.test.file);
       seen.add(p.id);
       this.procIndex = i;
-      procs.push(this.lowerProc(p));
+      const code = this.lowerProc(p);
+      procs.push(this.colour ? colourSlots(code) : code);
     });
     this.validateConditions(procs);
     const end = (this.nextAddr + 7) & ~7;

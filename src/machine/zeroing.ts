@@ -8,16 +8,8 @@
 // it only the slots live there (plus its own dst) may be non-zero. At a join the sets are united.
 // Zeroing only dead ∩ may-be-non-zero writes exactly the same states, with fewer stores.
 
-import type { Instr, ProcCode } from '../ir/ir.js';
-
-function defOf(i: Instr): number {
-  switch (i.op) {
-    case 'mov': case 'un': case 'ext': case 'bin': case 'load': case 'rmw': case 'call':
-      return i.dst;
-    default:
-      return -1;
-  }
-}
+import type { ProcCode } from '../ir/ir.js';
+import { def } from '../ir/liveness.js';
 
 /**
  * For each pc, the slots of `dead[pc]` that may be non-zero when the process reaches pc.
@@ -41,7 +33,7 @@ export function slotsToZero(p: ProcCode, always: boolean[], dead: Int32Array[]):
     const pc = work.pop()!;
     queued[pc] = 0;
     for (let w = 0; w < W; w++) out[w] = nz[pc * W + w]! & (always[pc] ? ~deadBits[pc * W + w]! : ~0);
-    const d = defOf(p.code[pc]!);
+    const d = def(p.code[pc]!);
     if (d >= 0) out[d >>> 5] |= 1 << (d & 31);
     for (const q of succ[pc]!) {
       if (q < 0 || q >= n) continue;
