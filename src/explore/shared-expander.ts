@@ -260,6 +260,7 @@ export class Expander implements SuccessorSink, PorHost {
         const tid = page[base]! >>> 0;
         const cur = scratch;
         store.loadState(p, i, cur);
+        if (i + 1 < to) this.touch(page, base + rec, rec);
         if (inc !== null) inc.setBase(cur, page[base + 1]!, page[base + 2]!);
         this.curTid = tid;
         const fresh = sys.violations(cur) & ~this.seen;
@@ -328,6 +329,20 @@ export class Expander implements SuccessorSink, PorHost {
     this.finalCount = 0;
     this.overflow = [];
     return r;
+  }
+
+  /** Dummy accumulator of touch()'s reads (so they are not optimised away). */
+  private touched = 0;
+
+  /**
+   * Read one word per cache line of the record at `from` (the next one to expand): the loads are
+   * independent, so the memory system fetches the long-cold record while this one is expanded (as
+   * frontier.ts touchHead does for bfs.ts).
+   */
+  private touch(page: Int32Array, from: number, words: number): void {
+    let x = 0;
+    for (let k = from, end = from + words; k < end; k += 16) x ^= page[k]!;
+    this.touched ^= x;
   }
 
   /** Re-check the violations of stored states (after a stop): [bit, tid] of the first per bit, in order. */
