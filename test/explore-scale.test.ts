@@ -15,7 +15,7 @@ import { exploreParallel, prestartWorkers, type SystemSpec } from '../src/explor
 import type { ExploreResult } from '../src/explore/result.js';
 import { replay } from '../src/explore/trace.js';
 import { NO_PARENT, packLabel } from '../src/explore/tree.js';
-import { litmusSystemFromText, runLitmusText } from '../src/runner.js';
+import { litmusSystemFromText } from '../src/runner.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runnerUrl = new URL('../src/runner.js', import.meta.url).href;

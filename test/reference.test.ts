@@ -4,7 +4,7 @@
 // ptelab's output. A mismatch is either a bug in ptelab or in the reasoning: decide which.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';

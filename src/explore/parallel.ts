@@ -307,7 +307,6 @@ class Coordinator {
   private curRanges: number[] = [];
   private nextRanges: number[] = [];
   private nextCount = 0;
-  private selfRangesOfLevel: number[] = [];
 
   private transitions = 0;
   private reduced = 0;

@@ -23,7 +23,6 @@ import {
   type PageRef,
   PAUSE,
   POOL_LEN,
-  REC_HEAD,
   RESERVED,
   SharedStore,
   STOP,
@@ -228,7 +227,6 @@ export class Expander implements SuccessorSink, PorHost {
     const sys = this.system;
     const reducer = this.reducer;
     const inc = this.inc;
-    const arena = this.arena;
     let clean = true;
     let aborted = false;
     let ticks = 0;
@@ -395,7 +393,6 @@ export class Expander implements SuccessorSink, PorHost {
     const store = this.store;
     const base = this.pageFill * store.rec;
     const tid = this.tidNext;
-    const words = this.words;
     page[base] = tid | 0;
     if (this.inc !== null) {
       page[base + 1] = this.inc.sumA;

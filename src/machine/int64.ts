@@ -80,7 +80,7 @@ export function lt64(al: number, ah: number, bl: number, bh: number, unsigned: b
   return al >>> 0 < bl >>> 0;
 }
 
-function safe(lo: number, hi: number, unsigned: boolean): boolean {
+function safe(_lo: number, hi: number, unsigned: boolean): boolean {
   return unsigned ? hi >= 0 && hi < 0x200000 : hi >= -0x200000 && hi < 0x200000;
 }
 

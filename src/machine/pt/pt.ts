@@ -21,7 +21,7 @@
 
 import type { CondValue } from '../../frontend/ast.js';
 import * as aw from '../arm64/pte-words.js';
-import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_AF, PTE_ATTRINDX_MASK, PTE_CONT, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_SPECIAL, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
+import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_ATTRINDX_MASK, PTE_CONT, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
 import type { RcuData } from '../core.js';
 import { callRcuTableFree } from '../cpu/cpu.js';
 import { seamFromLayout, type PtSeam } from '../cpu/seam.js';
@@ -119,9 +119,6 @@ function pfnOf(d: PtData, lo: number, hi: number): number {
 }
 function dirtyOf(d: PtData, lo: number, hi: number): boolean {
   return d.x86 ? (lo & _PAGE_DIRTY.lo) !== 0 : aw.pte_dirty(lo, hi);
-}
-function contOf(d: PtData, hi: number): boolean {
-  return !d.x86 && (hi & PTE_CONT.hi) !== 0;
 }
 /** Non-A/D fields (pte_norecency: present → mkold(mkclean())), into d.out. */
 function norecency(d: PtData, lo: number, hi: number): void {
