@@ -9,7 +9,8 @@
 // file alone), synthetic state-heavy litmus tests generated here (N processes each doing K
 // read-increment-write steps on their own or on one shared variable) at several sizes with 1 and 2
 // workers, and the page-table examples (examples/*.litmus, GUP-fast at CONT_PTES 4/16/32), skipped
-// with a note while they do not lower yet; R05 at CONT_PTES=128 (bounded by a timeout); the whole
+// with a note while they do not lower yet; R05 at CONT_PTES=128 with 1 and 2 workers (each bounded
+// by a timeout); the whole
 // `ptelab matrix` at CONT_PTES 4 and 16. Timings are informational; nothing here fails on them.
 //
 // Options: --quick (smaller sizes), --only SUBSTRING (scenario filter), --repeat N (measure the
