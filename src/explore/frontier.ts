@@ -90,16 +90,8 @@ export class Frontier {
 
   /** Copy `s` to the back of the queue. May throw RangeError when a page cannot be allocated. */
   push(s: Int32Array): void {
-    this.pushFrom(s, 0);
-  }
-
-  /** Copy `words` words of `src` from `offset` to the back of the queue (as push). */
-  pushFrom(src: Int32Array, offset: number): void {
     const base = this.nextSlot();
-    const page = this.pages[this.pages.length - 1]!;
-    const w = this.words;
-    if (offset === 0 && src.length === w) page.set(src, base);
-    else for (let i = 0; i < w; i++) page[base + i] = src[offset + i]!;
+    this.pages[this.pages.length - 1]!.set(s, base);
   }
 
   /** push(s) with tag words t0, t1 (the frontier must have been built with tags >= 2). */
@@ -186,7 +178,3 @@ export class Frontier {
   }
 }
 
-/** Copy `words` Int32 words from `src` at `offset` into `dst` at `at` (no allocation). */
-export function copyWords(dst: Int32Array, at: number, src: Int32Array, offset: number, words: number): void {
-  for (let i = 0; i < words; i++) dst[at + i] = src[offset + i]!;
-}

@@ -31,22 +31,6 @@ import {
 import { Terminal, type SuccessorSink, type TransitionSystem } from './system.js';
 import { packLabel } from './tree.js';
 
-/**
- * Incremental hashing (hash.ts, where available): the hash sums of a vector, and the hash of a
- * successor computed from its parent's sums and the words that differ. Same fingerprints as hash().
- */
-interface Incremental {
-  sumA: number;
-  sumB: number;
-  setBase(parent: Int32Array, sumA: number, sumB: number): void;
-  hashChild(child: Int32Array): void;
-}
-
-function incremental(h: Hasher): Incremental | null {
-  const x = h as unknown as Partial<Incremental>;
-  return typeof x.hashChild === 'function' && typeof x.setBase === 'function' ? (h as unknown as Incremental) : null;
-}
-
 /** Tree ids claimed at once. */
 export const TID_BLOCK = 1024;
 /** Largest block of table reservations claimed at once. */
@@ -102,9 +86,8 @@ export class Expander implements SuccessorSink, PorHost {
   private readonly arena: StateArena;
   private table: SharedTable | null = null;
   private readonly ctl: Int32Array;
+  /** Hashes a successor from its parent's sums and the words that differ (hash.ts hashChild). */
   private readonly hasher: Hasher;
-  /** The hasher's incremental interface, where hash.ts has one. */
-  private readonly inc: Incremental | null;
   /** False only while storing the initial state (no parent to hash from). */
   private hashChildren = true;
   private readonly reducer: Reducer | null;
@@ -156,7 +139,6 @@ export class Expander implements SuccessorSink, PorHost {
     this.arena = arena ?? StateArena.attach(init.arena);
     system.useVectorMemory?.(this.arena);
     this.hasher = new Hasher(true, this.arena);
-    this.inc = incremental(this.hasher);
     this.cur = this.arena.vector(this.words);
     this.ctl = new Int32Array(init.ctl);
     this.store = new SharedStore(this.words, init.dict, this.arena);
@@ -226,7 +208,7 @@ export class Expander implements SuccessorSink, PorHost {
     const scratch = this.cur;
     const sys = this.system;
     const reducer = this.reducer;
-    const inc = this.inc;
+    const hasher = this.hasher;
     let clean = true;
     let aborted = false;
     let ticks = 0;
@@ -259,7 +241,7 @@ export class Expander implements SuccessorSink, PorHost {
         const cur = scratch;
         store.loadState(p, i, cur);
         if (i + 1 < to) this.touch(page, base + rec, rec);
-        if (inc !== null) inc.setBase(cur, page[base + 1]!, page[base + 2]!);
+        hasher.setBase(cur, page[base + 1]!, page[base + 2]!);
         this.curTid = tid;
         const fresh = sys.violations(cur) & ~this.seen;
         if (fresh !== 0) {
@@ -366,7 +348,7 @@ export class Expander implements SuccessorSink, PorHost {
   /** PorHost: stored in an earlier level (not just inserted during this one)? */
   visited(s: Int32Array): boolean {
     const h = this.hasher;
-    if (this.inc !== null && this.hashChildren) this.inc.hashChild(s);
+    if (this.hashChildren) h.hashChild(s);
     else h.hash(s);
     const table = this.table!;
     const j = table.probe(keyWord(h.f1), keyWord(h.f2), s);
@@ -378,7 +360,7 @@ export class Expander implements SuccessorSink, PorHost {
     this.emitted++;
     if (this.aborted) return;
     const h = this.hasher;
-    if (this.inc !== null && this.hashChildren) this.inc.hashChild(next);
+    if (this.hashChildren) h.hashChild(next);
     else h.hash(next);
     const table = this.table!;
     const k0 = keyWord(h.f1);
@@ -394,10 +376,8 @@ export class Expander implements SuccessorSink, PorHost {
     const base = this.pageFill * store.rec;
     const tid = this.tidNext;
     page[base] = tid | 0;
-    if (this.inc !== null) {
-      page[base + 1] = this.inc.sumA;
-      page[base + 2] = this.inc.sumB;
-    }
+    page[base + 1] = h.sumA;
+    page[base + 2] = h.sumB;
     store.storeState(this.pageIdx, this.pageFill, next);
     const k1 = this.init.exact ? this.pageIdx * store.per + this.pageFill + 1 : keyWord(h.f2);
     if (table.claim(-1 - r, k0, k1, next) < 0) return;

@@ -81,8 +81,6 @@ export interface PtData {
   poolCursor: number;
   /** bbm words: slot word index per table (BBM_WORDS per modelled slot), -1 when bbm is off. */
   bbmBase: number[];
-  /** >= 0 if some process has GUP words (gupAt), else -1. */
-  gup: number;
   /** Per process: index of its GUP words, -1 if its code never starts a GUP/lockless read. */
   gupAt: Int32Array;
   /** Per process: index of its mmu_gather words, -1 if its code never calls tlb_gather_mmu. */
@@ -170,26 +168,24 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
   }
   if (oldLo === newLo && oldHi === newHi) return;
   // GUP / lockless-read histories.
-  if (d.gup >= 0) {
-    for (let p = 0; p < d.nprocs; p++) {
-      const g = d.gupAt[p]!;
-      if (g < 0 || ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) continue;
-      // Kept as pte_norecency values (both checks only look at non-A/D fields), deduplicated from the
-      // read mark on, so A/D flips and ABA sequences do not fill the history.
-      norecency(d, newLo, newHi);
-      const vl = d.out[0], vh = d.out[1];
-      const n = ctx.s[g + G_N];
-      let dup = false;
-      for (let i = ctx.s[g + G_MARK]; i < n && !dup; i++) dup = ctx.s[g + G_HIST + 2 * i] === vl && ctx.s[g + G_HIST + 2 * i + 1] === vh;
-      if (dup) continue;
-      if (n >= GUP_HISTORY) {
-        ctx.s[g + G_OVERFLOW] = 1;
-        continue;
-      }
-      ctx.s[g + G_HIST + 2 * n] = vl;
-      ctx.s[g + G_HIST + 2 * n + 1] = vh;
-      ctx.s[g + G_N] = n + 1;
+  for (let p = 0; p < d.nprocs; p++) {
+    const g = d.gupAt[p]!;
+    if (g < 0 || ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) continue;
+    // Kept as pte_norecency values (both checks only look at non-A/D fields), deduplicated from the
+    // read mark on, so A/D flips and ABA sequences do not fill the history.
+    norecency(d, newLo, newHi);
+    const vl = d.out[0], vh = d.out[1];
+    const n = ctx.s[g + G_N];
+    let dup = false;
+    for (let i = ctx.s[g + G_MARK]; i < n && !dup; i++) dup = ctx.s[g + G_HIST + 2 * i] === vl && ctx.s[g + G_HIST + 2 * i + 1] === vh;
+    if (dup) continue;
+    if (n >= GUP_HISTORY) {
+      ctx.s[g + G_OVERFLOW] = 1;
+      continue;
     }
+    ctx.s[g + G_HIST + 2 * n] = vl;
+    ctx.s[g + G_HIST + 2 * n + 1] = vh;
+    ctx.s[g + G_N] = n + 1;
   }
   // Break-before-make (arm64; domain.md §2.3, docs/machine.md table).
   if (d.bbm >= 0 && !d.x86) {
@@ -986,13 +982,14 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
       const L = buildLayout(b.program.test);
       const P = b.nprocs;
       const procCalls = calledByProc(b);
-      const calls = new Set(procCalls.flatMap((c) => [...c]));
       const on = (name: PtCheck, needed = true): number => (off.has(name) || !needed ? -1 : b.check(name));
       const debug = b.dataOf<{ warn: number }>('debug');
       const base = b.reserve(L.stateWords);
       L.bind(base);
       const hasTables = L.tables.length > 0;
-      const usesGup = calls.has('ptelab_gup_begin') || calls.has('ptelab_read_begin');
+      // GUP-tracking words only for the processes whose code starts a GUP or lockless read
+      const gupAt = reservePerProc(b, procCalls, ['ptelab_gup_begin', 'ptelab_read_begin'], GUP_WORDS);
+      const usesGup = gupAt.some((g) => g >= 0);
       const d: PtData = {
         L,
         x86: L.config.arch !== 'arm64',
@@ -1007,8 +1004,7 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
         warn: debug ? debug.warn : b.check('WARN_ON'),
         poolCursor: b.reserve(1),
         bbmBase: [],
-        gup: usesGup ? 0 : -1,
-        gupAt: reservePerProc(b, procCalls, ['ptelab_gup_begin', 'ptelab_read_begin'], GUP_WORDS),
+        gupAt,
         gatherAt: reservePerProc(b, procCalls, ['tlb_gather_mmu'], GATHER_WORDS),
         spte: L.kvms.length ? b.reserve(L.kvms.length * SPTE_SLOTS * 3) : -1,
         kvmHandles: L.kvms.map((k) => b.addressOf(k.name) ?? k.handle),
