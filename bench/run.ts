@@ -29,6 +29,7 @@ import { litmusSystemFromText } from '../src/runner.js';
 import { litmusFilesUnder } from '../src/frontend/files.js';
 import { runMatrix } from '../src/matrix/matrix.js';
 import { addSearch, emptyTotals, type SearchTotals } from '../src/explore/result.js';
+import { ALLOWED_CONT_PTES } from '../src/machine/arm64/hwdef.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -271,7 +272,7 @@ async function main(): Promise<void> {
   // 3. page-table scenarios (examples/*.litmus): run when they lower; GUP-fast at CONT_PTES 4/16/32
   const pt = want('page-table') || want('R0');
   const r05 = (cp: number): string => `page-table: GUP-fast vs unfold/refold + HW dirty (R05), CONT_PTES=${cp}`;
-  if (pt || [4, 16, 32, 128].some((cp) => want(r05(cp)))) {
+  if (pt || ALLOWED_CONT_PTES.some((cp) => want(r05(cp)))) {
     const ex = join(root, 'examples');
     const gup = join(ex, 'R05-torn-gather-during-unfold.litmus');
     if (existsSync(gup)) {

@@ -71,9 +71,9 @@ export async function runLitmusFile(path: string, opts: RunOptions = {}): Promis
 
 /**
  * The SC system of a litmus test given as text. Workers of the parallel explorer build their own
- * copy through this (explore/parallel.ts SystemSpec).
+ * copy through this (explore/parallel.ts SystemSpec). `colourSlots: false` keeps one slot per local
+ * (ir/colour.ts; tests compare both).
  */
-/** `colourSlots: false` keeps one slot per local (ir/colour.ts; tests compare both). */
 export function litmusSystemFromText(args: { text: string; file: string; disabledChecks?: string[]; models?: ModelOverlay; colourSlots?: boolean }): LitmusSystemOf {
   const test = parseLitmus(args.text, args.file);
   const opts = machineLowerOptions(test, { disabledChecks: args.disabledChecks });
@@ -99,8 +99,8 @@ export async function runLitmusTextParallel(text: string, file: string, opts: Ru
   if (opts.backend !== undefined && opts.backend !== scBackend) return runLitmusText(text, file, opts);
   const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks, models: opts.models } };
   prestartWorkers(spec, opts.workers ?? 1); // they build their systems while this thread builds its own
-  const test = parseLitmus(text, file);
-  const system = scBackend.createSystem(lower(test, models(opts.models), machineLowerOptions(test, { disabledChecks: opts.disabledChecks })));
+  const system = litmusSystemFromText(spec.args);
+  const test = system.test;
   const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1, witness: witnessPredicate(test, system) }, system);
   return evaluate(test, system, result);
 }

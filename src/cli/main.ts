@@ -22,6 +22,7 @@ import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
 import type { FromMatrixWorker, FromWorker, MatrixJob, WorkerJob } from './protocol.js';
 import { MACHINE_CHECKS } from '../machine/pt/machine.js';
+import { ALLOWED_CONT_PTES } from '../machine/arm64/hwdef.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
@@ -343,7 +344,10 @@ const MODELS_HELP = 'use the model-C files below DIR instead of the embedded one
 
 async function matrixCommand(flags: MatrixFlags): Promise<number> {
   if (!['text', 'md', 'json', 'html'].includes(flags.format)) throw new UsageError(`--format: expected text|md|json|html, found ${flags.format}`);
-  if (![4, 16, 32, 128].includes(flags.contPtes)) throw new UsageError(`--cont-ptes: expected 4, 16, 32 or 128, found ${flags.contPtes}`);
+  if (!ALLOWED_CONT_PTES.includes(flags.contPtes)) {
+    const sizes = `${ALLOWED_CONT_PTES.slice(0, -1).join(', ')} or ${ALLOWED_CONT_PTES[ALLOWED_CONT_PTES.length - 1]}`;
+    throw new UsageError(`--cont-ptes: expected ${sizes}, found ${flags.contPtes}`);
+  }
   if (flags.traceDir) {
     try {
       mkdirSync(flags.traceDir, { recursive: true });

@@ -3,7 +3,7 @@
 import type { LitmusOutcome } from '../runner.js';
 import { InputError } from '../frontend/diagnostics.js';
 import type { ModelOverlay } from '../models/library.js';
-import type { MatrixOptions, MatrixResult } from '../matrix/matrix.js';
+import type { MatrixOptions, MatrixProgress, MatrixResult } from '../matrix/matrix.js';
 
 export interface WorkerJob {
   files: string[];
@@ -35,6 +35,6 @@ export interface MatrixJob {
 }
 
 export type FromMatrixWorker =
-  | { type: 'progress'; progress: { label: string; states: number; seconds: number; queue: number; rss: number } }
+  | { type: 'progress'; progress: MatrixProgress }
   | { type: 'result'; result: MatrixResult }
   | ({ type: 'error' } & ErrorReply);

@@ -11,7 +11,7 @@
 //   BASE, CHILD   the parent vector set by setBase() and the vector being hashed (pads stay 0)
 //
 // In the arena, a vector that is itself an arena vector (padded with zeros to 64 bytes) is hashed
-// where it is, and setBase() copies with memory.copy: no TypedArray copy into shared memory (slow).
+// where it is, and setBase() uses it where it is as BASE: no TypedArray copy into shared memory (slow).
 // The module also exports copy(dst, src, bytes) = memory.copy, which the arena uses.
 //
 // step() compares BASE and CHILD 64 bytes at a time and mixes only blocks that differ (a lane that
@@ -20,10 +20,11 @@
 
 import type { StateArena } from './arena.js';
 
-const M1 = 0x85ebca6b | 0;
-const M2 = 0xc2b2ae35 | 0;
-const L1 = 0x7feb352d | 0;
-const L2 = 0x846ca68b | 0;
+/** The multipliers of murmur3's fmix32 (M1, M2) and of lowbias32 (L1, L2); hash.ts uses them too. */
+export const M1 = 0x85ebca6b | 0;
+export const M2 = 0xc2b2ae35 | 0;
+export const L1 = 0x7feb352d | 0;
+export const L2 = 0x846ca68b | 0;
 
 // ---------------------------------------------------------------- a minimal assembler
 

@@ -12,12 +12,8 @@
 // with the same result.
 
 import type { StateArena } from './arena.js';
-import { SimdSums } from './hash-simd.js';
+import { L1, L2, M1, M2, SimdSums } from './hash-simd.js';
 
-const M1 = 0x85ebca6b | 0;
-const M2 = 0xc2b2ae35 | 0;
-const L1 = 0x7feb352d | 0;
-const L2 = 0x846ca68b | 0;
 const GOLDEN = 0x9e3779b9 | 0;
 
 /** Per-position seeds, shared by all hashers and grown on demand (outside the hot loops). */

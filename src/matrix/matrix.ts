@@ -8,6 +8,7 @@ import { runLitmusText, type LitmusOutcome } from '../runner.js';
 import { describeOverlay, type ModelOverlay } from '../models/library.js';
 import { addSearch, emptyTotals, type SearchTotals } from '../explore/result.js';
 import { conditionText, formatSteps, makeTraceFile, type TraceFile } from '../report/trace.js';
+import { esc } from '../report/html.js';
 
 export interface MatrixRow { id: string; label: string; arch: 'arm64' | 'x86-pae'; cfg: string }
 export const ROWS: MatrixRow[] = [
@@ -93,6 +94,9 @@ export function instantiate(name: string, row: MatrixRow, n: number, subst: Reco
   return templateText(name).replace(/@([A-Z0-9]+)@/g, (m, k: string) => all[k] ?? m);
 }
 
+/** One progress report of runMatrix: the cell and scenario, states so far (all scenarios), seconds. */
+export interface MatrixProgress { label: string; states: number; seconds: number; queue: number; rss: number }
+
 export interface MatrixOptions {
   contPtes?: number; only?: string; maxStates?: number; timeoutMs?: number;
   /** Changed model files replacing the embedded ones (`--models DIR`): rerun the matrix on a patch. */
@@ -103,7 +107,7 @@ export interface MatrixOptions {
    * Called during the searches, and once before each scenario run: the cell and scenario, states so
    * far (all scenarios), seconds since the start.
    */
-  onProgress?: (p: { label: string; states: number; seconds: number; queue: number; rss: number }) => void;
+  onProgress?: (p: MatrixProgress) => void;
 }
 
 // Where the thread (domain.md §1, §8) decided a cell; anything else found differently is footnoted.
@@ -259,7 +263,6 @@ export function formatMatrix(r: MatrixResult, format: 'text' | 'md' | 'json' | '
 
 /** `--format html`: one self-contained page; verdict cells coloured and linked to their traces. */
 function matrixHtml(r: MatrixResult, head: string[], grid: string[][], rows: MatrixRow[], cols: MatrixCol[], tail: string[]): string {
-  const esc = (x: string) => x.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const body = rows.map((row, i) => {
     const tds = cols.map((c, j) => {
       const cell = r.cells.find((x) => x.row === row.id && x.col === c.id);

@@ -8,7 +8,8 @@ import type { PteBlockInfo, StepInfo } from '../machine/litmus-system.js';
 import { modelsDir } from '../models/library.js';
 import { conditionText, type TraceFile } from './trace.js';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** HTML-escape text for element content and attribute values. */
+export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 let modelFiles: Map<string, string[]> | undefined;
 
