@@ -150,17 +150,18 @@ export function prestartWorkers(spec: SystemSpec, workers: number): void {
     const w = spawnWorker(spec);
     w.unref();
     w.on('error', () => undefined); // a worker that died before its search is simply not adopted
-    w.once('exit', () => {
+    /** Take w off the warm list if it is still there (not adopted); true if it was. */
+    const forget = (): boolean => {
       const i = list.indexOf(w);
-      if (i >= 0) list.splice(i, 1);
-    });
+      if (i < 0) return false;
+      list.splice(i, 1);
+      if (list.length === 0 && warm.get(key) === list) warm.delete(key);
+      return true;
+    };
+    w.once('exit', forget);
     list.push(w);
     setTimeout(() => {
-      const i = list.indexOf(w);
-      if (i >= 0) {
-        list.splice(i, 1);
-        void w.terminate();
-      }
+      if (forget()) void w.terminate();
     }, WARM_TTL_MS).unref();
   }
   warm.set(key, list);
