@@ -11,7 +11,7 @@ import type { ModelFile } from './frontend/ast.js';
 import { InputError } from './frontend/diagnostics.js';
 import { parseLitmus } from './frontend/parser.js';
 import { lower } from './ir/lower.js';
-import { scBackend, type MemoryModelBackend } from './machine/backend.js';
+import { scBackend, type MemoryModelBackend } from './sc/backend.js';
 import { loadModelsWith, type ModelOverlay } from './models/library.js';
 import { machineLowerOptions } from './machine/pt/machine.js';
 import { explore } from './explore/bfs.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Cond, FinalCond, LitmusFile, LocRef, Pos } from '../src/frontend/ast.js';
 import type { Completion } from '../src/explore/result.js';
-import type { LitmusSystem } from '../src/machine/litmus-system.js';
+import type { LitmusSystem } from '../src/sc/litmus-system.js';
 import { evaluate, expectedResult, observedLocations } from '../src/report/outcome.js';
 
 const pos: Pos = { line: 1, col: 1 };

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseLitmus } from '../src/frontend/parser.js';
 import { lower } from '../src/ir/lower.js';
-import { createScSystem } from '../src/machine/sc.js';
+import { createScSystem } from '../src/sc/sc.js';
 import { explore } from '../src/explore/bfs.js';
 import { loadModelLibrary } from '../src/models/library.js';
 import { machineLowerOptions } from '../src/machine/pt/machine.js';

@@ -10,7 +10,7 @@ import { coreComponents } from '../src/machine/core.js';
 import { cpuComponentWith } from '../src/machine/cpu/cpu.js';
 import { parseLitmus } from '../src/frontend/parser.js';
 import { lower } from '../src/ir/lower.js';
-import { createScSystem, type ScSystem } from '../src/machine/sc.js';
+import { createScSystem, type ScSystem } from '../src/sc/sc.js';
 import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
 import { assertSameAsFull } from './support/por-check.js';
@@ -155,7 +155,7 @@ function describe(lo: number, hi: number, arch: 'arm64' | 'x86'): string {
 
 // ---------------------------------------------------------------- over the real layout
 
-import { buildLayout, type PtLayout } from '../src/machine/pt/layout.js';
+import { buildLayout, type PtLayout } from '../src/setup/layout.js';
 
 /**
  * A minimal `pt` component over the memory side's real layout (src/machine/pt/layout.ts): state words

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
-import type { ScSystem } from '../src/machine/sc.js';
+import type { ScSystem } from '../src/sc/sc.js';
 import { litmusFilesUnder, litmusSystemFromText } from '../src/runner.js';
 import { wellFormedLitmus } from './support/litmus-arb.js';
 

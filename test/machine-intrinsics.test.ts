@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineComponent } from '../src/machine/intrinsics.js';
 import { coreComponents } from '../src/machine/core.js';
-import { createScSystem } from '../src/machine/sc.js';
+import { createScSystem } from '../src/sc/sc.js';
 import { errorOf, litmus, lowerText, run } from './machine-util.js';
 
 // ---- verbatim from the example in src/machine/intrinsics.ts

@@ -6,7 +6,7 @@ import { parseLitmus, parseModel } from '../src/frontend/parser.js';
 import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
 import { lower, type LowerOptions } from '../src/ir/lower.js';
-import { createScSystem, type ScSystem } from '../src/machine/sc.js';
+import { createScSystem, type ScSystem } from '../src/sc/sc.js';
 
 export interface Run {
   sys: ScSystem;

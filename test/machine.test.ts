@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SuccessorSink } from '../src/explore/system.js';
-import { createScSystem, type ScSystem } from '../src/machine/sc.js';
+import { createScSystem, type ScSystem } from '../src/sc/sc.js';
 import { errorOf, litmus, loc, lowerText, models, run } from './machine-util.js';
 
 class Collect implements SuccessorSink {

@@ -20,8 +20,8 @@
 // An incomplete search never shows Never/Sometimes/Always: the Observation line says `Incomplete`,
 // and Ok/No is replaced by `Undetermined` unless a state already found settles it.
 
-import { scBackend } from '../machine/backend.js';
-import type { StepInfo } from '../machine/litmus-system.js';
+import { scBackend } from '../sc/backend.js';
+import type { StepInfo } from '../sc/litmus-system.js';
 import type { LitmusOutcome } from './outcome.js';
 
 export const MODEL_LINE = scBackend.banner;

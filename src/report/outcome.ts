@@ -6,7 +6,7 @@
 // state, the result is `Never 0 0` (the kernel's `Result: DEADLOCK` convention).
 
 import type { Cond, CondValue, FinalCond, LitmusFile, LocRef } from '../frontend/ast.js';
-import type { LitmusSystem, StepInfo } from '../machine/litmus-system.js';
+import type { LitmusSystem, StepInfo } from '../sc/litmus-system.js';
 import { replay } from '../explore/trace.js';
 import type { Completion, ExploreStats, TraceStep } from '../explore/result.js';
 import { compareLocs, formatCondition, locName } from './cond.js';

@@ -4,8 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import type { LitmusFile } from '../frontend/ast.js';
-import type { LitmusSystem, PteBlockInfo, PteCellInfo, StepInfo } from '../machine/litmus-system.js';
-import { buildLayout, parseMachineConfig, type PtLayout } from '../machine/pt/layout.js';
+import type { LitmusSystem, PteBlockInfo, PteCellInfo, StepInfo } from '../sc/litmus-system.js';
+import { buildLayout, parseMachineConfig, type PtLayout } from '../setup/layout.js';
 import * as arm64 from '../machine/arm64/pte.js';
 import * as x86 from '../machine/x86/pae.js';
 import { replay } from '../explore/trace.js';

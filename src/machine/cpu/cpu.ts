@@ -34,7 +34,7 @@ import { describePteWords as describeX86Words } from '../x86/pae.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { ARCH_ARM64, ARCH_X86, descPfn, descValidCont, hwAccess, pmdIsTable, tlbPermits, TLB_USE, TLB_WALK } from './mmu.js';
-import { parseMachineConfig, type PtLayout } from '../pt/layout.js';
+import { parseMachineConfig, type PtLayout } from '../../setup/layout.js';
 import type { LitmusFile } from '../../frontend/ast.js';
 import { seamFromLayout, type PtSeam } from './seam.js';
 import { tlbFill, tlbFlushRange, tlbLookup, tlbRemoveAt, tlbSlot, TLB_CONT, TLB_WORDS, type TlbGeom } from './tlb.js';

@@ -13,7 +13,7 @@
 // The memory side's component `pt` provides a ready PtSeam as `data.seam` (src/machine/pt/pt.ts);
 // seamFromLayout builds one from a bound PtLayout alone (tests).
 
-import type { PtLayout } from '../pt/layout.js';
+import type { PtLayout } from '../../setup/layout.js';
 
 export interface PtSeam {
   /** Memory address of the PMD entry (8 bytes) covering va, or -1 if there is none. */

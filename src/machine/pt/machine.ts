@@ -6,7 +6,7 @@ import type { LowerOptions } from '../../ir/lower.js';
 import { coreComponents } from '../core.js';
 import { cpuComponent } from '../cpu/cpu.js';
 import type { Component } from '../intrinsics.js';
-import { MEMMAP_BASE, STRUCT_PAGE_SIZE, buildLayout, pageReadonly, pageShared, parseMachineConfig, type MachineConfig } from './layout.js';
+import { MEMMAP_BASE, STRUCT_PAGE_SIZE, buildLayout, pageReadonly, pageShared, parseMachineConfig, type MachineConfig } from '../../setup/layout.js';
 import { ptComponent, ptComponentWith, PT_CHECKS, type PtOptions } from './pt.js';
 
 /** Kernel name → model function, as the configuration binds it (docs/models.md §3). */

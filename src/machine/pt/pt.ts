@@ -40,7 +40,7 @@ import {
   TABLE_LIVE,
   buildLayout,
   type PtLayout,
-} from './layout.js';
+} from '../../setup/layout.js';
 
 /** Values kept per lockless read / GUP call (history of the watched entry). */
 export const GUP_HISTORY = 8;

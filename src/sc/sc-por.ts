@@ -40,7 +40,7 @@
 
 import type { PorSupport, SuccessorSink } from '../explore/system.js';
 import type { Instr, Opnd, Program } from '../ir/ir.js';
-import type { IntrinsicDef } from './intrinsics.js';
+import type { IntrinsicDef } from '../machine/intrinsics.js';
 
 /** What the SC machine exposes to the analysis. */
 export interface ScPorHost {

@@ -19,8 +19,8 @@
 //               a free page-table page pte_alloc_one may hand out; so may any table freed later)
 //   per folio   refcount, pincount, flags (FOLIO_DIRTY | FOLIO_FREED), written bitmask (ceil(pages/32))
 
-import type { ConfigEntry, LitmusFile, Pos } from '../../frontend/ast.js';
-import { InputError } from '../../frontend/diagnostics.js';
+import type { ConfigEntry, LitmusFile, Pos } from '../frontend/ast.js';
+import { InputError } from '../frontend/diagnostics.js';
 import {
   ALLOWED_CONT_PTES,
   PAGE_SHIFT,
@@ -42,8 +42,8 @@ import {
   bigLo,
   pfn_pte as armPfnPte,
   pmd_mktable,
-} from '../arm64/pte.js';
-import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_NX, _PAGE_PRESENT, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, pfn_pte as x86PfnPte } from '../x86/pae.js';
+} from '../machine/arm64/pte.js';
+import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_NX, _PAGE_PRESENT, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, pfn_pte as x86PfnPte } from '../machine/x86/pae.js';
 
 export { PAGE_SHIFT, PAGE_SIZE };
 export const PMD_SHIFT = 21;

@@ -24,7 +24,7 @@ import { Terminal, type SuccessorSink, type VectorMemory } from '../explore/syst
 import { deadSlots } from '../ir/liveness.js';
 import { isPointer, isUnsigned, MEM_BASE, type BinFn, type CType, type Instr, type MemObject, type Opnd, type Program, type RmwFn, type RmwRet, type Src, type UnFn } from '../ir/ir.js';
 import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from './int64.js';
-import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from './intrinsics.js';
+import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from '../machine/intrinsics.js';
 import type { LitmusSystem, StepInfo } from './litmus-system.js';
 import { ScPor } from './sc-por.js';
 import { slotsToZero } from './zeroing.js';
