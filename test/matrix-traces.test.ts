@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMatrix } from '../src/matrix/matrix.js';
-import { replayTraceFile, type TraceFile } from '../src/report/trace.js';
+import type { TraceFile } from '../src/report/trace.js';
+import { replayTraceFile } from '../src/runner.js';
 
 const bin = fileURLToPath(new URL('../../bin/ptelab.js', import.meta.url));
 const result = runMatrix({ contPtes: 4 });

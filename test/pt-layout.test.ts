@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { parseLitmus } from '../src/frontend/parser.js';
 import { InputError } from '../src/frontend/diagnostics.js';
 import { buildLayout, parseMachineConfig, MEMMAP_BASE, PT_BASE, ARM64_PAGE_SHARED, X86_PAGE_SHARED } from '../src/setup/layout.js';
-import { machineDefines, variantBindings } from '../src/machine/pt/machine.js';
+import { variantBindings } from '../src/setup/bindings.js';
+import { buildSetup } from '../src/setup/setup.js';
 import { runLitmusText } from '../src/runner.js';
 
 function lit(config: string, init: string, body = 'int r0;\n  r0 = 1;'): string {
@@ -108,7 +109,7 @@ test('pt bindings: config chooses variants; machine defines CONT_PTES, PAGE_SHAR
   assert.equal(pae.ptep_get, 'ptep_get__pae');
   assert.equal(pae.ptep_get_and_clear, 'ptep_get_and_clear__pae_xchg64');
   const t = parse(lit('cont_ptes = 16;', '  folio A = 16 pages;'));
-  const d = machineDefines(t, parseMachineConfig(t));
+  const d = buildSetup(t).defines;
   assert.equal(d.CONT_PTES, 16n);
   assert.equal(d.PAGE_SHARED, 0x0068000000000fc3n);
   assert.equal(d.A, BigInt(MEMMAP_BASE + 0x100 * 64));

@@ -27,8 +27,6 @@ import type {
   VarDecl,
 } from '../frontend/ast.js';
 import { InputError } from '../frontend/diagnostics.js';
-import { coreComponents } from '../machine/core.js';
-import type { Component, IntrinsicSignature } from '../machine/intrinsics.js';
 import { colourSlots } from './colour.js';
 import { foldBin, foldExt, foldUn, s64 } from './fold.js';
 import {
@@ -40,6 +38,7 @@ import {
   isPointer,
   isSigned32,
   isStruct,
+  type IntrinsicSignature,
   isUnsigned,
   LONG,
   MEM_BASE,
@@ -67,8 +66,8 @@ import {
 } from './ir.js';
 
 export interface LowerOptions {
-  /** Machine components whose intrinsics calls may use (default: coreComponents()). */
-  components?: readonly Component[];
+  /** The intrinsics (machine-provided functions) calls may use, e.g. `signaturesOf(components)`. */
+  intrinsics?: readonly IntrinsicSignature[];
   /** Maximum inlining depth (default 64). */
   maxInlineDepth?: number;
   /**
@@ -349,7 +348,6 @@ class Lowerer {
   private readonly funcs = new Map<string, FuncDecl>();
   private readonly defines = new Map<string, Define>();
   private readonly intrinsics = new Map<string, IntrinsicSignature>();
-  private readonly components: readonly Component[];
   private readonly maxDepth: number;
   private readonly fnInfo = new Map<FuncDecl, FnInfo>();
   private readonly bindings: Readonly<Record<string, string>>;
@@ -378,12 +376,11 @@ class Lowerer {
     models: readonly ModelFile[],
     opts: LowerOptions,
   ) {
-    this.components = opts.components ?? coreComponents();
     this.maxDepth = opts.maxInlineDepth ?? 64;
     this.bindings = opts.bindings ?? {};
     this.machineDefines = opts.defines ?? {};
     this.colour = opts.colourSlots !== false;
-    for (const c of this.components) for (const i of c.intrinsics ?? []) this.intrinsics.set(i.name, i);
+    for (const i of opts.intrinsics ?? []) this.intrinsics.set(i.name, i);
     for (const m of models) {
       for (const f of m.functions) {
         const prev = this.funcs.get(f.name);
@@ -425,7 +422,7 @@ class Lowerer {
     this.validateConditions(procs);
     const end = (this.nextAddr + 7) & ~7;
     const privateBase = this.objects.find((o) => o.owner !== undefined)?.addr ?? end;
-    return { test: this.test, procs, objects: this.objects, memBytes: end - MEM_BASE, privateBase, components: this.components };
+    return { file: this.test.file, procs, objects: this.objects, memBytes: end - MEM_BASE, privateBase };
   }
 
   // ------------------------------------------------------------ shared memory

@@ -174,10 +174,10 @@ export function runMatrix(opts: MatrixOptions = {}): MatrixResult {
         let check = '';
         if (p.kind === 'checks') {
           const v = o.violations.find((x) => p.checks!.includes(x.check));
-          if (v) { check = v.check; evidence = makeTraceFile(text, file, [v], { models: opts.models }); }
+          if (v) { check = v.check; evidence = makeTraceFile(text, file, o, { violations: [v.check], witness: false, models: opts.models }); }
         } else if (o.positive > 0) {
           check = 'exists';
-          evidence = makeTraceFile(text, file, [], { witness: o.witness!.steps, models: opts.models });
+          evidence = makeTraceFile(text, file, o, { violations: [], models: opts.models });
         }
         if (evidence) {
           const id = `T${traces.length + 1}`;

@@ -14,7 +14,7 @@
 // Simplifications: one PGD/PUD entry (user VAs below 1 GiB), one PMD table, no PMD leaves, the upper
 // levels static; a PTE table's entries outside its window are not modelled (touching one is an error).
 //
-// State words (reserved by the pt component, see bind()):
+// State words (reserved by the pt component, see PtLayout.at()):
 //   per table   1 word: TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED (a spare table starts FREED:
 //               a free page-table page pte_alloc_one may hand out; so may any table freed later)
 //   per folio   refcount, pincount, flags (FOLIO_DIRTY | FOLIO_FREED), written bitmask (ceil(pages/32))
@@ -198,7 +198,7 @@ export interface PtTable {
   readonly vaEnd: number;
   /** A spare table (`spare_tables`): free at the start, no PMD entry points to it (pmdIndex -1). */
   readonly spare: boolean;
-  /** State word index (valid after bind()): TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED. */
+  /** State word index (relative to `base`): TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED. */
   state: number;
 }
 
@@ -214,7 +214,7 @@ export interface FolioInfo {
   readonly pool: boolean;
   /** Initial refcount: mapping PTEs (anon: the mapping owns the references); 1 if unmapped; 0 if pooled. */
   readonly initialRef: number;
-  /** State word indices (valid after bind()). */
+  /** State word indices (relative to `base`). */
   refcount: number;
   pincount: number;
   /** FOLIO_DIRTY | FOLIO_FREED. */
@@ -269,11 +269,12 @@ export interface PtLayout {
   /** The region [ptStart, ptEnd) holds every table cell (one range compare on the hot path). */
   readonly ptStart: number;
   readonly ptEnd: number;
-  /** Number of state words bind() needs. */
+  /** Number of state words the layout's tables and folios need (the pt component reserves them). */
   readonly stateWords: number;
-
-  /** Assign the state words from `base` (the pt component reserves stateWords words). */
-  bind(base: number): void;
+  /** The state word the table/folio indices below count from (0 in Setup.layout). */
+  readonly base: number;
+  /** This layout with its state words starting at `base` (a new value; this one is unchanged). */
+  at(base: number): PtLayout;
   /** Address of the PMD entry covering va, -1 if outside the modelled PMD window. */
   pmdEntryAddr(va: number): number;
   /** Address of va's PTE entry in the table the PMD value (lo, hi) points to; -1 if none/outside window. */
@@ -598,7 +599,13 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
   const PS = pageShared(arch);
   const PR = pageReadonly(arch);
 
-  let bound = false;
+  // The layout is one immutable value (Setup.layout, state indices relative to 0); `at(base)` gives the
+  // same layout with the state-word indices of tables and folios offset by the pt component's base.
+  const tables0 = tables;
+  const folios0 = folios;
+  const at = (base: number): PtLayout => {
+  const tables: PtTable[] = tables0.map((t) => ({ ...t, state: base + t.index }));
+  const folios: FolioInfo[] = folios0.map((f) => ({ ...f, refcount: f.refcount + base, pincount: f.pincount + base, flags: f.flags + base, written: f.written + base }));
   const layout: PtLayout = {
     config: cfg,
     file,
@@ -621,17 +628,8 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
     ptStart: pmdBase,
     ptEnd: miscStart,
     stateWords: words,
-    bind(base: number): void {
-      if (bound) throw new Error('PtLayout.bind called twice');
-      bound = true;
-      for (const t of tables) t.state = base + t.index;
-      for (const f of folios) {
-        f.refcount += base;
-        f.pincount += base;
-        f.flags += base;
-        f.written += base;
-      }
-    },
+    base,
+    at,
     pmdEntryAddr(va: number): number {
       if (va < 0 || va >= USER_VA_LIMIT) return -1;
       const pi = Math.floor(va / PMD_SIZE);
@@ -713,7 +711,9 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
       return undefined;
     },
   };
-  return layout;
+  return Object.freeze(layout);
+  };
+  return at(0);
 }
 
 /** Low/high words of a bigint (re-exported for the component). */

@@ -34,8 +34,7 @@ import { describePteWords as describeX86Words } from '../x86/pae.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { ARCH_ARM64, ARCH_X86, descPfn, descValidCont, hwAccess, pmdIsTable, tlbPermits, TLB_USE, TLB_WALK } from './mmu.js';
-import { parseMachineConfig, type PtLayout } from '../../setup/layout.js';
-import type { LitmusFile } from '../../frontend/ast.js';
+import type { MachineConfig, PtLayout } from '../../setup/layout.js';
 import { seamFromLayout, type PtSeam } from './seam.js';
 import { tlbFill, tlbFlushRange, tlbLookup, tlbRemoveAt, tlbSlot, TLB_CONT, TLB_WORDS, type TlbGeom } from './tlb.js';
 
@@ -120,10 +119,9 @@ const HAFDBS: Record<CpuConfig['hafdbs'], HafdbsConfig> = {
 
 /**
  * The CPU-side keys of a litmus `config { ... }` block, parsed and validated by the memory side's
- * parseMachineConfig (src/machine/pt/layout.ts; InputErrors at the entry).
+ * the setup's config (src/setup/layout.ts parseMachineConfig).
  */
-export function cpuConfig(test: Pick<LitmusFile, 'file' | 'config'>): CpuConfig {
-  const m = parseMachineConfig(test);
+export function cpuConfig(m: MachineConfig): CpuConfig {
   return { arch: m.arch, hafdbs: m.hafdbs, contPtes: m.contPtes, tlbFlush: m.tlbFlush, tlbEntries: m.tlbEntries, tlbEvict: m.tlbEvict };
 }
 
@@ -610,7 +608,7 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
   return defineComponent<CpuData>({
     name: 'cpu',
     setup(b) {
-      const cfg = cpuConfig(b.program.test);
+      const cfg = cpuConfig(b.setup.config);
       const rcu = b.dataOf<RcuData>('rcu');
       if (!rcu) throw new Error('the cpu component needs the core rcu component first');
       const debug = b.dataOf<{ warn: number }>('debug');

@@ -38,7 +38,6 @@ import {
   STRUCT_PAGE_SIZE,
   TABLE_FREED,
   TABLE_LIVE,
-  buildLayout,
   type PtLayout,
 } from '../../setup/layout.js';
 
@@ -979,13 +978,11 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
   return defineComponent<PtData>({
     name: 'pt',
     setup(b) {
-      const L = buildLayout(b.program.test);
       const P = b.nprocs;
       const procCalls = calledByProc(b);
       const on = (name: PtCheck, needed = true): number => (off.has(name) || !needed ? -1 : b.check(name));
       const debug = b.dataOf<{ warn: number }>('debug');
-      const base = b.reserve(L.stateWords);
-      L.bind(base);
+      const L = b.setup.layout.at(b.reserve(b.setup.layout.stateWords));
       const hasTables = L.tables.length > 0;
       // GUP-tracking words only for the processes whose code starts a GUP or lockless read
       const gupAt = reservePerProc(b, procCalls, ['ptelab_gup_begin', 'ptelab_read_begin'], GUP_WORDS);

@@ -1,0 +1,44 @@
+// Variant bindings: which model function each kernel name resolves to under a test's configuration
+// (docs/models.md §0.1, §3). Part of the setup: worked out once, read by the lowering.
+
+import type { MachineConfig } from './layout.js';
+
+/** Kernel name → model function, as the configuration binds it (docs/models.md §3). */
+export function variantBindings(cfg: MachineConfig): Record<string, string> {
+  const b: Record<string, string> = {};
+  const x86 = cfg.arch !== 'arm64';
+  // arch
+  if (cfg.arch === 'arm64') {
+    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__arm64`;
+  } else if (cfg.arch === 'x86') {
+    for (const n of ['ptep_get', 'set_ptes', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__generic`;
+  } else {
+    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear']) b[n] = `${n}__pae`;
+    b.ptep_get_and_clear = `ptep_get_and_clear__pae_${cfg.paeGetAndClear}`;
+    b.ptep_get_lockless_norecency = 'ptep_get_lockless_norecency__generic';
+  }
+  // ptep_get_lockless (+ the contpte gather it uses)
+  const pgl: Record<MachineConfig['ptepGetLockless'], string> = {
+    'arm64-2024': 'arm64',
+    'arm64-early-exit': 'arm64',
+    'ptep-get': 'ptep_get',
+    'single-load': 'single_load',
+    generic: 'generic',
+    'x86-pae': 'x86_pae',
+  };
+  b.ptep_get_lockless = `ptep_get_lockless__${pgl[cfg.ptepGetLockless]}`;
+  b.contpte_ptep_get_lockless = cfg.ptepGetLockless === 'arm64-early-exit' ? 'contpte_ptep_get_lockless__early_exit' : 'contpte_ptep_get_lockless__arm64_2024';
+  b.contpte_ptep_get = cfg.contpteGather === 'early-exit' ? 'contpte_ptep_get__early_exit' : 'contpte_ptep_get__arm64_2024';
+  b.gup_fast_pte_range = `gup_fast_pte_range__${cfg.gupRecheck}`;
+  b.handle_pte_fault = `handle_pte_fault__${cfg.faultCompare}`;
+  b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
+  b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
+  b.contpte_convert = cfg.bbml2 ? 'contpte_convert__bbml2' : 'contpte_convert__bbm';
+  b.mmu_invalidate_retry = `mmu_invalidate_retry__${cfg.kvmRetry}`;
+  const tf = { rcu: 'rcu', 'ipi-sync': 'ipi_sync', 'synchronize-rcu': 'synchronize_rcu', immediate: 'immediate' }[cfg.tableFree];
+  b.tlb_remove_table = `tlb_remove_table__${tf}`;
+  b.tlb_table_flush = cfg.tableFree === 'immediate' ? 'tlb_table_flush__immediate' : 'tlb_table_flush__rcu';
+  b.pte_free_defer = cfg.tableFree === 'immediate' ? 'pte_free_defer__immediate' : 'pte_free_defer__rcu';
+  b.tlb_remove_table_one = cfg.tableFree === 'synchronize-rcu' ? 'tlb_remove_table_one__synchronize_rcu' : 'tlb_remove_table_one__sync_one';
+  return b;
+}
