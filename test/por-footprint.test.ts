@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import fc from 'fast-check';
 
-import { bitAdd, bitEmpty, bitHas, bitMeets, bitUnion } from '../src/machine/sc-por.js';
+import { bitAdd, bitEmpty, bitHas, bitMeets, bitUnion } from '../src/sc/sc-por.js';
 
 const runner = new URL('../src/runner.js', import.meta.url).href;
 /** Seconds a child process may take; the fixed build answers each case in well under a second. */
