@@ -47,7 +47,7 @@ import { buildSystem, type SystemSpec } from './parallel-protocol.js';
 import { prestartWorkers, WorkerPool, type Peer } from './pool.js';
 import { Progress } from './progress.js';
 import type { ExploreOptions, ExploreResult } from './result.js';
-import { Expander, TID_BLOCK, type Report, type SyncMessage } from './shared-expander.js';
+import { Expander, TID_BLOCK, type ExpanderInit, type Report, type SyncMessage } from './shared-expander.js';
 import {
   CHUNK_COUNT,
   CHUNK_NEXT,
@@ -133,7 +133,6 @@ class Coordinator {
   private readonly workers: WorkerPool;
   private readonly limits: Limits;
   private readonly progress: Progress;
-  private readonly t0: number;
   private timer: NodeJS.Timeout | null = null;
 
   private readonly exact: boolean;
@@ -182,20 +181,31 @@ class Coordinator {
     // workers see STOP at their next state boundary
     this.limits = new Limits(opts, HEAP_CHECK_MS, () => Atomics.store(this.ctl, STOP, 1));
     this.progress = new Progress(opts, this.limits);
-    this.t0 = this.limits.t0;
-    this.workers = new WorkerPool(spec, this.n - 1, this.t0, opts.eagerWorkers === true, DEBUG);
+    this.workers = new WorkerPool(spec, this.n - 1, this.limits.t0, opts.eagerWorkers === true, DEBUG);
     this.found = new Findings(opts.witness);
     this.exact = opts.exact === true;
     this.dictBuf = new SharedArrayBuffer(256 * 4);
-    const reduction = opts.reduction !== false && system.por !== undefined;
     this.arena = StateArena.create(undefined, { maxBytes: opts.arenaMaxBytes });
-    this.self = new Expander(system, { index: this.n - 1, participants: this.n, exact: this.exact, reduction, ctl: this.ctlBuf, dict: this.dictBuf, arena: this.arena.handle }, this.arena);
-    this.table = allocTable(INITIAL_SLOTS, reduction);
+    this.table = allocTable(INITIAL_SLOTS, opts.reduction !== false && system.por !== undefined);
+    this.self = new Expander(system, this.expanderInit(this.n - 1), this.arena);
     this.self.sync({ level: 0, newLevel: true, table: this.table });
   }
 
   private get reduction(): boolean {
     return this.table.flags !== null;
+  }
+
+  /** How participant `index` (the workers 0..n-2, this thread n-1) joins the search. */
+  private expanderInit(index: number): ExpanderInit {
+    return {
+      index,
+      participants: this.n,
+      exact: this.exact,
+      reduction: this.reduction,
+      ctl: this.ctlBuf,
+      dict: this.dictBuf,
+      arena: this.arena.handle,
+    };
   }
 
   async close(): Promise<void> {
@@ -206,18 +216,10 @@ class Coordinator {
 
   private startWorkers(): void {
     this.workers.start(
-      (i) => ({
-        index: i,
-        participants: this.n,
-        exact: this.exact,
-        reduction: this.reduction,
-        ctl: this.ctlBuf,
-        dict: this.dictBuf,
-        arena: this.arena.handle,
-      }),
+      (i) => this.expanderInit(i),
       // a worker that becomes ready mid-level joins at the next round: pause the current one
       () => {
-        if (DEBUG) this.dbg.ready.push(Math.round(performance.now() - this.t0));
+        if (DEBUG) this.dbg.ready.push(Math.round(performance.now() - this.limits.t0));
         Atomics.store(this.ctl, PAUSE, 1);
       },
     );
@@ -301,7 +303,7 @@ class Coordinator {
       throw new OutOfMemory();
     }
     const old = this.table;
-    if (DEBUG) this.dbg.rehash.push(`${old.capacity}->${cap}@${(performance.now() - this.t0).toFixed(0)}`);
+    if (DEBUG) this.dbg.rehash.push(`${old.capacity}->${cap}@${(performance.now() - this.limits.t0).toFixed(0)}`);
     const ready = this.workers.ready();
     if (ready.length === 0 || old.capacity < 1 << 16) {
       const store = this.exact ? this.self.store : null;
@@ -388,7 +390,7 @@ class Coordinator {
     }
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    if (DEBUG) console.error("parallel:", JSON.stringify({ ...this.dbg, idle: this.workers.idleLog, levels: this.level, pages: this.pageAt.length, treeChunks: this.treeBufs.length, ms: performance.now() - this.t0 }));
+    if (DEBUG) console.error("parallel:", JSON.stringify({ ...this.dbg, idle: this.workers.idleLog, levels: this.level, pages: this.pageAt.length, treeChunks: this.treeBufs.length, ms: performance.now() - this.limits.t0 }));
     if (limits.stopped) this.drain();
     return this.result();
   }
