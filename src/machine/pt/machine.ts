@@ -35,7 +35,9 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   b.ptep_get_lockless = `ptep_get_lockless__${pgl[cfg.ptepGetLockless]}`;
   b.contpte_ptep_get_lockless = cfg.ptepGetLockless === 'arm64-early-exit' ? 'contpte_ptep_get_lockless__early_exit' : 'contpte_ptep_get_lockless__arm64_2024';
   b.contpte_ptep_get = cfg.contpteGather === 'early-exit' ? 'contpte_ptep_get__early_exit' : 'contpte_ptep_get__arm64_2024';
-  b.gup_fast_pte_range = `gup_fast_pte_range__${cfg.gupRecheck}`;
+  // gup_fast_pte_range(): its lockless read and its recheck
+  b.gup_fast_pte_read = `gup_fast_pte_read__${cfg.gupRecheck === 'norecency' ? 'norecency' : 'lockless'}`;
+  b.gup_fast_pte_recheck = `gup_fast_pte_recheck__${cfg.gupRecheck}`;
   b.handle_pte_fault = `handle_pte_fault__${cfg.faultCompare}`;
   b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
   b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
