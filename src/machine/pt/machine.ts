@@ -38,7 +38,9 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   // gup_fast_pte_range(): its lockless read and its recheck
   b.gup_fast_pte_read = `gup_fast_pte_read__${cfg.gupRecheck === 'norecency' ? 'norecency' : 'lockless'}`;
   b.gup_fast_pte_recheck = `gup_fast_pte_recheck__${cfg.gupRecheck}`;
-  b.handle_pte_fault = `handle_pte_fault__${cfg.faultCompare}`;
+  // handle_pte_fault(): how orig_pte is read and compared
+  b.handle_pte_fault_orig_pte = `handle_pte_fault_orig_pte__${cfg.faultCompare}`;
+  b.handle_pte_fault_same = `handle_pte_fault_same__${cfg.faultCompare}`;
   b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
   b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
   b.contpte_convert = cfg.bbml2 ? 'contpte_convert__bbml2' : 'contpte_convert__bbm';
