@@ -31,45 +31,32 @@ static inline unsigned long contpte_index(pte_t *ptep)
  * ------------------------------------------------------------------------- */
 
 /*
- * arch/arm64/mm/contpte.c: contpte_convert(), torvalds v6.10-era (bbml2 = off).
- *  1. xchg every entry to 0, ORing the old A/D into the new value (R13/R15);
- *  2. broadcast TLBI over the block + DSB;
- *  3. CONT_PTES plain stores of the new entries (not atomic as a set: R5).
+ * ptelab device for arch/arm64/include/asm/cpufeature.h:
+ * system_supports_bbml2_noabort(), a constant here, bound by `bbml2`:
+ * `off` (the torvalds v6.10-era contpte_convert(), which has no such test
+ * and always flushes) or `on`.
  */
-static void contpte_convert__bbm(struct mm_struct *mm, unsigned long addr,
-				 pte_t *ptep, pte_t pte)
+static inline int system_supports_bbml2_noabort__off(void)
 {
-	unsigned long start_addr;
-	pte_t *start_ptep;
-	int i;
+	return 0;
+}
 
-	start_ptep = ptep = contpte_align_down(ptep);
-	start_addr = addr = addr & CONT_PTE_MASK;
-	pte = pfn_pte(pte_pfn(pte) & ~(CONT_PTES - 1), pte_pgprot(pte));
-
-	for (i = 0; i < CONT_PTES; i++, ptep++, addr += PAGE_SIZE) {
-		pte_t ptent = __ptep_get_and_clear(mm, addr, ptep);
-
-		if (pte_dirty(ptent))
-			pte = pte_mkdirty(pte);
-
-		if (pte_young(ptent))
-			pte = pte_mkyoung(pte);
-	}
-
-	__flush_tlb_range(mm, start_addr, addr);
-
-	__set_ptes(mm, start_addr, start_ptep, pte, CONT_PTES);
+static inline int system_supports_bbml2_noabort__on(void)
+{
+	return 1;
 }
 
 /*
- * arch/arm64/mm/contpte.c: contpte_convert(), linux-mm newest with
- * system_supports_bbml2_noabort() true (bbml2 = on): identical except that the
- * intermediate TLBI + DSB is elided. Entries are still zeroed first; the
- * caller's final flush cleans up stale entries.
+ * arch/arm64/mm/contpte.c: contpte_convert() (linux-mm newest; torvalds
+ * v6.10-era when system_supports_bbml2_noabort() is false, bbml2 = off).
+ *  1. xchg every entry to 0, ORing the old A/D into the new value (R13/R15);
+ *  2. broadcast TLBI over the block + DSB, elided with BBML2 (bbml2 = on):
+ *     entries are still zeroed first; the caller's final flush cleans up
+ *     stale entries;
+ *  3. CONT_PTES plain stores of the new entries (not atomic as a set: R5).
  */
-static void contpte_convert__bbml2(struct mm_struct *mm, unsigned long addr,
-				   pte_t *ptep, pte_t pte)
+static void contpte_convert(struct mm_struct *mm, unsigned long addr,
+			    pte_t *ptep, pte_t pte)
 {
 	unsigned long start_addr;
 	pte_t *start_ptep;
@@ -89,7 +76,8 @@ static void contpte_convert__bbml2(struct mm_struct *mm, unsigned long addr,
 			pte = pte_mkyoung(pte);
 	}
 
-	/* if (!system_supports_bbml2_noabort()) __flush_tlb_range(...): skipped */
+	if (!system_supports_bbml2_noabort())
+		__flush_tlb_range(mm, start_addr, addr);
 
 	__set_ptes(mm, start_addr, start_ptep, pte, CONT_PTES);
 }

@@ -43,7 +43,8 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   b.handle_pte_fault_same = `handle_pte_fault_same__${cfg.faultCompare}`;
   b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
   b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
-  b.contpte_convert = cfg.bbml2 ? 'contpte_convert__bbml2' : 'contpte_convert__bbm';
+  // contpte_convert(): whether the intermediate TLBI is elided
+  b.system_supports_bbml2_noabort = cfg.bbml2 ? 'system_supports_bbml2_noabort__on' : 'system_supports_bbml2_noabort__off';
   b.mmu_invalidate_retry = `mmu_invalidate_retry__${cfg.kvmRetry}`;
   const tf = { rcu: 'rcu', 'ipi-sync': 'ipi_sync', 'synchronize-rcu': 'synchronize_rcu', immediate: 'immediate' }[cfg.tableFree];
   b.tlb_remove_table = `tlb_remove_table__${tf}`;
