@@ -451,41 +451,6 @@ void contpte_clear_young_dirty_ptes(struct mm_struct *vma, unsigned long addr,
 }
 
 /*
- * arch/arm64/mm/contpte.c: contpte_ptep_set_access_flags(), torvalds
- * v6.10-era ("arm64-2024"): no-op test on the *gathered* value; if the write
- * bit is unchanged, OR the flags into every entry without unfolding and flush
- * the block if dirty (broadcast); else unfold and update the target.
- */
-int contpte_ptep_set_access_flags__arm64_2024(struct mm_struct *vma,
-					      unsigned long addr, pte_t *ptep,
-					      pte_t entry, int dirty)
-{
-	unsigned long start_addr;
-	pte_t orig_pte;
-	int i;
-
-	orig_pte = pte_mknoncont(ptep_get(ptep));
-	if (orig_pte == entry)
-		return 0;
-
-	if (pte_write(orig_pte) == pte_write(entry)) {
-		ptep = contpte_align_down(ptep);
-		start_addr = addr = addr & CONT_PTE_MASK;
-
-		for (i = 0; i < CONT_PTES; i++, ptep++, addr += PAGE_SIZE)
-			__ptep_set_access_flags(vma, addr, ptep, entry, 0);
-
-		if (dirty)
-			__flush_tlb_range(vma, start_addr, addr);
-	} else {
-		__contpte_try_unfold(vma, addr, ptep, orig_pte);
-		__ptep_set_access_flags(vma, addr, ptep, entry, dirty);
-	}
-
-	return 1;
-}
-
-/*
  * arch/arm64/mm/contpte.c (linux-mm newest): contpte_all_subptes_match_access_flags()
  * — raw per-entry compare of RDONLY|AF|WRITE|DIRTY against entry.
  */
@@ -507,22 +472,68 @@ static int contpte_all_subptes_match_access_flags(pte_t *ptep, pte_t entry)
 }
 
 /*
- * arch/arm64/mm/contpte.c: contpte_ptep_set_access_flags(), linux-mm newest
- * ("early-exit" tree): per-sub-PTE no-op test, raw target for the write-bit
- * decision, local (not broadcast) block flush.
+ * ptelab devices, not kernel functions: the lines the two versions of
+ * contpte_ptep_set_access_flags() differ in, bound by `contpte_access_flags`.
+ * contpte_access_flags_unchanged() is the no-op test together with the read of
+ * orig_pte (true: nothing to do; else *orig_ptep is the non-cont target value
+ * the write-bit decision uses); contpte_access_flags_flush() is the block
+ * flush after an in-place update with `dirty`.
+ *
+ * `arm64-2024` (torvalds v6.10-era): the no-op test is on the *gathered*
+ * value, orig_pte = pte_mknoncont(ptep_get(ptep)); broadcast flush.
  */
-int contpte_ptep_set_access_flags__newest(struct mm_struct *vma,
-					  unsigned long addr, pte_t *ptep,
-					  pte_t entry, int dirty)
+static inline int contpte_access_flags_unchanged__arm64_2024(pte_t *ptep, pte_t entry,
+							    pte_t *orig_ptep)
+{
+	*orig_ptep = pte_mknoncont(ptep_get(ptep));
+	return *orig_ptep == entry;
+}
+
+static inline void contpte_access_flags_flush__arm64_2024(struct mm_struct *vma,
+							  unsigned long start_addr,
+							  unsigned long end_addr)
+{
+	__flush_tlb_range(vma, start_addr, end_addr);
+}
+
+/*
+ * `newest` (linux-mm, "early-exit" tree): per-sub-PTE no-op test on the raw
+ * entries, raw target for the write-bit decision, local (not broadcast) flush.
+ */
+static inline int contpte_access_flags_unchanged__newest(pte_t *ptep, pte_t entry,
+							 pte_t *orig_ptep)
+{
+	if (contpte_all_subptes_match_access_flags(ptep, entry))
+		return 1;
+
+	*orig_ptep = pte_mknoncont(__ptep_get(ptep));
+	return 0;
+}
+
+static inline void contpte_access_flags_flush__newest(struct mm_struct *vma,
+						      unsigned long start_addr,
+						      unsigned long end_addr)
+{
+	local_flush_tlb_contpte(vma, start_addr);
+}
+
+/*
+ * arch/arm64/mm/contpte.c: contpte_ptep_set_access_flags(). Unless nothing
+ * changes: if the write bit is unchanged, OR the flags into every entry
+ * without unfolding and flush the block if dirty; else unfold and update the
+ * target. The no-op test and the flush are bound by `contpte_access_flags`
+ * (above).
+ */
+int contpte_ptep_set_access_flags(struct mm_struct *vma,
+				  unsigned long addr, pte_t *ptep,
+				  pte_t entry, int dirty)
 {
 	unsigned long start_addr;
 	pte_t orig_pte;
 	int i;
 
-	if (contpte_all_subptes_match_access_flags(ptep, entry))
+	if (contpte_access_flags_unchanged(ptep, entry, &orig_pte))
 		return 0;
-
-	orig_pte = pte_mknoncont(__ptep_get(ptep));
 
 	if (pte_write(orig_pte) == pte_write(entry)) {
 		ptep = contpte_align_down(ptep);
@@ -532,7 +543,7 @@ int contpte_ptep_set_access_flags__newest(struct mm_struct *vma,
 			__ptep_set_access_flags(vma, addr, ptep, entry, 0);
 
 		if (dirty)
-			local_flush_tlb_contpte(vma, start_addr);
+			contpte_access_flags_flush(vma, start_addr, addr);
 	} else {
 		__contpte_try_unfold(vma, addr, ptep, orig_pte);
 		__ptep_set_access_flags(vma, addr, ptep, entry, dirty);

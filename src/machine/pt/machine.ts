@@ -42,7 +42,10 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   b.handle_pte_fault_orig_pte = `handle_pte_fault_orig_pte__${cfg.faultCompare}`;
   b.handle_pte_fault_same = `handle_pte_fault_same__${cfg.faultCompare}`;
   b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
-  b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
+  // contpte_ptep_set_access_flags(): its no-op test and its block flush
+  const caf = cfg.contpteAccessFlags === 'newest' ? 'newest' : 'arm64_2024';
+  b.contpte_access_flags_unchanged = `contpte_access_flags_unchanged__${caf}`;
+  b.contpte_access_flags_flush = `contpte_access_flags_flush__${caf}`;
   // contpte_convert(): whether the intermediate TLBI is elided
   b.system_supports_bbml2_noabort = cfg.bbml2 ? 'system_supports_bbml2_noabort__on' : 'system_supports_bbml2_noabort__off';
   b.mmu_invalidate_retry = `mmu_invalidate_retry__${cfg.kvmRetry}`;
