@@ -57,18 +57,20 @@ void tlb_remove_table_sync_one(void)
 }
 
 /*
- * mm/mmu_gather.c: tlb_remove_table_one() in its two historical forms plus the
- * non-RCU build. `table_free` selects which tlb_remove_table() variant runs.
+ * mm/mmu_gather.c: tlb_remove_table_one(), the fallback when no batch page can
+ * be had, in its two historical forms, bound by `table_free`. Kept as two
+ * functions: each is two lines and differs in one, so a helper would add a
+ * function without removing a line.
  */
 
-/* older kernels (≈v5.x–v6.x): IPI sync, then free at once */
+/* older kernels (≈v5.x–v6.x): IPI sync, then free at once (`table_free = ipi-sync`) */
 static void tlb_remove_table_one__sync_one(pgtable_t table)
 {
 	tlb_remove_table_sync_one();
 	__tlb_remove_table(table);
 }
 
-/* newest linux-mm, !CONFIG_PT_RECLAIM: synchronize_rcu(), then free */
+/* newest linux-mm, !CONFIG_PT_RECLAIM: synchronize_rcu(), then free (`table_free = synchronize-rcu`) */
 static void tlb_remove_table_one__synchronize_rcu(pgtable_t table)
 {
 	synchronize_rcu();
@@ -76,59 +78,70 @@ static void tlb_remove_table_one__synchronize_rcu(pgtable_t table)
 }
 
 /*
- * mm/mmu_gather.c: tlb_table_flush() → tlb_remove_table_free(): the batch is
- * freed by call_rcu() (MMU_GATHER_RCU_TABLE_FREE). tlb_table_invalidate() is a
- * no-op on arm64 and x86 (tlb_needs_table_invalidate() false) and omitted.
+ * mm/mmu_gather.c: tlb_remove_table_free(): how tlb_table_flush() frees the
+ * batch, bound by `table_free`. MMU_GATHER_RCU_TABLE_FREE: call_rcu(), freed
+ * after a grace period; IRQs-off walkers hold off the grace period.
  */
-static void tlb_table_flush__rcu(struct mmu_gather *tlb)
+static void tlb_remove_table_free__rcu(struct mmu_gather *tlb)
+{
+	tlb_table_batch_call_rcu(tlb);
+}
+
+/*
+ * ptelab device for !MMU_GATHER_RCU_TABLE_FREE (`table_free = immediate`),
+ * where the kernel puts tables in the page batch: they are freed right after
+ * the TLB flush.
+ */
+static void tlb_remove_table_free__immediate(struct mmu_gather *tlb)
+{
+	tlb_table_batch_free_now(tlb);
+}
+
+/*
+ * mm/mmu_gather.c: tlb_table_flush(): free the batch of detached tables with
+ * tlb_remove_table_free() (bound, above). tlb_table_invalidate() is a no-op on
+ * arm64 and x86 (tlb_needs_table_invalidate() false) and omitted.
+ */
+static void tlb_table_flush(struct mmu_gather *tlb)
 {
 	if (tlb_table_batch_count(tlb))
-		tlb_table_batch_call_rcu(tlb);
+		tlb_remove_table_free(tlb);
 }
 
 /*
- * mm/mmu_gather.c: tlb_remove_table() with MMU_GATHER_RCU_TABLE_FREE and a
- * successful batch allocation (`table_free = rcu`): queue; freed after a grace
- * period from tlb_finish_mmu(). IRQs-off walkers hold off the grace period.
+ * ptelab device, not a kernel function: whether tlb_remove_table()'s
+ * __get_free_page(GFP_NOWAIT | __GFP_NOWARN) of the batch page succeeds,
+ * a constant bound by `table_free`: `rcu` and `immediate` allocate, `ipi-sync`
+ * and `synchronize-rcu` model the failure (the tlb_remove_table_one() fallback).
  */
-void tlb_remove_table__rcu(struct mmu_gather *tlb, pgtable_t table)
+static inline int tlb_table_batch_page__allocated(struct mmu_gather *tlb)
 {
+	return 1;
+}
+
+static inline int tlb_table_batch_page__nomem(struct mmu_gather *tlb)
+{
+	return 0;
+}
+
+/*
+ * mm/mmu_gather.c: tlb_remove_table() (MMU_GATHER_RCU_TABLE_FREE): queue the
+ * table in the batch, freed from tlb_finish_mmu() by tlb_table_flush(); when
+ * the batch page cannot be allocated, tlb_remove_table_one() at once (IPI sync
+ * or synchronize_rcu(), then free: R7, R8). With `table_free = immediate`
+ * (!MMU_GATHER_RCU_TABLE_FREE; x86 bare metal before commit a37259732a7d,
+ * 2025) the table joins the batch and is freed in tlb_finish_mmu() *after* the
+ * TLB flush. Safe only if that flush is an IPI the IRQs-off walker blocks
+ * (`tlb_flush = ipi`); with broadcast/paravirt flushes GUP-fast can walk a
+ * freed table (R7).
+ */
+void tlb_remove_table(struct mmu_gather *tlb, pgtable_t table)
+{
+	if (!tlb_table_batch_page(tlb)) {
+		tlb_remove_table_one(table);
+		return;
+	}
 	tlb_table_batch_add(tlb, table);
-}
-
-/*
- * mm/mmu_gather.c: tlb_remove_table() when the GFP_NOWAIT batch page cannot be
- * allocated (`table_free = ipi-sync`, older kernels): tlb_remove_table_one()
- * = IPI sync + immediate free (R7, R8).
- */
-void tlb_remove_table__ipi_sync(struct mmu_gather *tlb, pgtable_t table)
-{
-	tlb_remove_table_one__sync_one(table);
-}
-
-/* same fallback in the newest tree (`table_free = synchronize-rcu`) */
-void tlb_remove_table__synchronize_rcu(struct mmu_gather *tlb, pgtable_t table)
-{
-	tlb_remove_table_one__synchronize_rcu(table);
-}
-
-/*
- * !MMU_GATHER_RCU_TABLE_FREE (`table_free = immediate`; x86 bare metal before
- * commit a37259732a7d, 2025): the table joins the page batch and is freed in
- * tlb_finish_mmu() *after* the TLB flush. Safe only if that flush is an IPI
- * the IRQs-off walker blocks (`tlb_flush = ipi`); with broadcast/paravirt
- * flushes GUP-fast can walk a freed table (R7).
- */
-void tlb_remove_table__immediate(struct mmu_gather *tlb, pgtable_t table)
-{
-	tlb_table_batch_add(tlb, table);
-}
-
-/* !MMU_GATHER_RCU_TABLE_FREE: tables are freed right after the TLB flush. */
-static void tlb_table_flush__immediate(struct mmu_gather *tlb)
-{
-	if (tlb_table_batch_count(tlb))
-		tlb_table_batch_free_now(tlb);
 }
 
 /*
@@ -139,7 +152,7 @@ static void tlb_table_flush__immediate(struct mmu_gather *tlb)
 void tlb_flush_mmu(struct mmu_gather *tlb)
 {
 	tlb_flush_mmu_tlbonly(tlb);
-	tlb_table_flush(tlb);		/* bound by `table_free` (docs/models.md §3) */
+	tlb_table_flush(tlb);
 	tlb_batch_pages_flush(tlb);
 }
 

@@ -49,9 +49,10 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   // contpte_convert(): whether the intermediate TLBI is elided
   b.system_supports_bbml2_noabort = cfg.bbml2 ? 'system_supports_bbml2_noabort__on' : 'system_supports_bbml2_noabort__off';
   b.mmu_invalidate_retry = `mmu_invalidate_retry__${cfg.kvmRetry}`;
-  const tf = { rcu: 'rcu', 'ipi-sync': 'ipi_sync', 'synchronize-rcu': 'synchronize_rcu', immediate: 'immediate' }[cfg.tableFree];
-  b.tlb_remove_table = `tlb_remove_table__${tf}`;
-  b.tlb_table_flush = cfg.tableFree === 'immediate' ? 'tlb_table_flush__immediate' : 'tlb_table_flush__rcu';
+  // tlb_remove_table(): whether the batch page is allocated, else tlb_remove_table_one(); tlb_table_flush()'s free
+  const batched = cfg.tableFree === 'rcu' || cfg.tableFree === 'immediate';
+  b.tlb_table_batch_page = batched ? 'tlb_table_batch_page__allocated' : 'tlb_table_batch_page__nomem';
+  b.tlb_remove_table_free = cfg.tableFree === 'immediate' ? 'tlb_remove_table_free__immediate' : 'tlb_remove_table_free__rcu';
   b.pte_free_defer = cfg.tableFree === 'immediate' ? 'pte_free_defer__immediate' : 'pte_free_defer__rcu';
   b.tlb_remove_table_one = cfg.tableFree === 'synchronize-rcu' ? 'tlb_remove_table_one__synchronize_rcu' : 'tlb_remove_table_one__sync_one';
   return b;
