@@ -17,9 +17,10 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   if (cfg.arch === 'arm64') {
     for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__arm64`;
   } else if (cfg.arch === 'x86') {
-    for (const n of ['ptep_get', 'set_ptes', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__generic`;
+    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__generic`;
   } else {
-    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear']) b[n] = `${n}__pae`;
+    for (const n of ['ptep_get', 'set_pte', 'pte_clear']) b[n] = `${n}__pae`;
+    b.set_ptes = 'set_ptes__generic';
     b.ptep_get_and_clear = `ptep_get_and_clear__pae_${cfg.paeGetAndClear}`;
     b.ptep_get_lockless_norecency = 'ptep_get_lockless_norecency__generic';
   }
