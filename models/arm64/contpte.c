@@ -2,7 +2,8 @@
 /*
  * ptelab model C: arm64 contpte layer.
  *
- * Follows arch/arm64/mm/contpte.c in two versions, kept side by side:
+ * Follows arch/arm64/mm/contpte.c in two versions (where they differ in a line or
+ * two, a helper bound by the configuration holds those lines):
  *   "arm64-2024"  torvalds/linux 044d659a… (v6.10-era, as discussed on linux-mm
  *                 in Feb–Apr 2024; pre-BBML2, plain gathers);
  *   "early-exit"  linux-mm/linux-mm 1ac7a0fe… (newest: contpte_is_consistent(),
@@ -191,7 +192,8 @@ pte_t contpte_ptep_get__arm64_2024(pte_t *ptep, pte_t orig_pte)
 /*
  * arch/arm64/mm/contpte.c: contpte_ptep_get(), linux-mm newest ("arm64/mm:
  * Optimize loop to reduce redundant operations of contpte_ptep_get", 2025):
- * once one flag is found, scan on only for the other, then stop.
+ * once one flag is found, scan on only for the other, then stop. Kept whole
+ * beside __arm64_2024: the loop itself differs (nested scans), not a line.
  */
 pte_t contpte_ptep_get__early_exit(pte_t *ptep, pte_t orig_pte)
 {
@@ -289,7 +291,8 @@ static inline int contpte_is_consistent(pte_t pte, unsigned long pfn, pgprot_t o
 /*
  * arch/arm64/mm/contpte.c: contpte_ptep_get_lockless(), linux-mm newest
  * ("arm64-early-exit"). Same check, but entries after the point where both
- * dirty and young have been seen are neither read nor checked.
+ * dirty and young have been seen are neither read nor checked. Kept whole
+ * beside __arm64_2024: the loop itself differs (nested scans), not a line.
  */
 pte_t contpte_ptep_get_lockless__early_exit(pte_t *orig_ptep)
 {
