@@ -32,24 +32,29 @@ static inline unsigned long contpte_index(pte_t *ptep)
  * ------------------------------------------------------------------------- */
 
 /*
- * ptelab device for arch/arm64/include/asm/cpufeature.h:
- * system_supports_bbml2_noabort(), a constant here, bound by `bbml2`:
- * `off` (the torvalds v6.10-era contpte_convert(), which has no such test
- * and always flushes) or `on`.
+ * ptelab device, not a kernel function: contpte_convert()'s intermediate TLBI,
+ * bound by `bbml2`. The kernel writes `if (!system_supports_bbml2_noabort())
+ * __flush_tlb_range(...)`, a constant per configuration; one helper per value
+ * keeps the unused call out of the lowered code (the calls a process can make
+ * decide the machine's agents and the reduction's footprints).
+ * `bbml2 = off` (and the v6.10-era function, which has no such test): flush.
  */
-static inline int system_supports_bbml2_noabort__off(void)
+static inline void contpte_convert_tlbi__bbm(struct mm_struct *mm, unsigned long start_addr,
+					     unsigned long end_addr)
 {
-	return 0;
+	__flush_tlb_range(mm, start_addr, end_addr);
 }
 
-static inline int system_supports_bbml2_noabort__on(void)
+/* `bbml2 = on`: system_supports_bbml2_noabort() is true, the TLBI is elided. */
+static inline void contpte_convert_tlbi__bbml2(struct mm_struct *mm, unsigned long start_addr,
+					       unsigned long end_addr)
 {
-	return 1;
 }
 
 /*
  * arch/arm64/mm/contpte.c: contpte_convert() (linux-mm newest; torvalds
- * v6.10-era when system_supports_bbml2_noabort() is false, bbml2 = off).
+ * v6.10-era when system_supports_bbml2_noabort() is false, bbml2 = off;
+ * the test and its TLBI are contpte_convert_tlbi(), above).
  *  1. xchg every entry to 0, ORing the old A/D into the new value (R13/R15);
  *  2. broadcast TLBI over the block + DSB, elided with BBML2 (bbml2 = on):
  *     entries are still zeroed first; the caller's final flush cleans up
@@ -77,8 +82,7 @@ static void contpte_convert(struct mm_struct *mm, unsigned long addr,
 			pte = pte_mkyoung(pte);
 	}
 
-	if (!system_supports_bbml2_noabort())
-		__flush_tlb_range(mm, start_addr, addr);
+	contpte_convert_tlbi(mm, start_addr, addr);	/* if (!system_supports_bbml2_noabort()) */
 
 	__set_ptes(mm, start_addr, start_ptep, pte, CONT_PTES);
 }
@@ -454,6 +458,45 @@ void contpte_clear_young_dirty_ptes(struct mm_struct *vma, unsigned long addr,
 }
 
 /*
+ * arch/arm64/mm/contpte.c: contpte_ptep_set_access_flags(), torvalds
+ * v6.10-era ("arm64-2024"): no-op test on the *gathered* value; if the write
+ * bit is unchanged, OR the flags into every entry without unfolding and flush
+ * the block if dirty (broadcast); else unfold and update the target.
+ * Kept whole beside __newest although the rest is the same: the versions read
+ * orig_pte before vs after the no-op test, so a bound helper for those lines
+ * would need an out-parameter, which puts orig_pte in private memory and adds
+ * accesses to the lowered code.
+ */
+int contpte_ptep_set_access_flags__arm64_2024(struct mm_struct *vma,
+					      unsigned long addr, pte_t *ptep,
+					      pte_t entry, int dirty)
+{
+	unsigned long start_addr;
+	pte_t orig_pte;
+	int i;
+
+	orig_pte = pte_mknoncont(ptep_get(ptep));
+	if (orig_pte == entry)
+		return 0;
+
+	if (pte_write(orig_pte) == pte_write(entry)) {
+		ptep = contpte_align_down(ptep);
+		start_addr = addr = addr & CONT_PTE_MASK;
+
+		for (i = 0; i < CONT_PTES; i++, ptep++, addr += PAGE_SIZE)
+			__ptep_set_access_flags(vma, addr, ptep, entry, 0);
+
+		if (dirty)
+			__flush_tlb_range(vma, start_addr, addr);
+	} else {
+		__contpte_try_unfold(vma, addr, ptep, orig_pte);
+		__ptep_set_access_flags(vma, addr, ptep, entry, dirty);
+	}
+
+	return 1;
+}
+
+/*
  * arch/arm64/mm/contpte.c (linux-mm newest): contpte_all_subptes_match_access_flags()
  * — raw per-entry compare of RDONLY|AF|WRITE|DIRTY against entry.
  */
@@ -475,68 +518,22 @@ static int contpte_all_subptes_match_access_flags(pte_t *ptep, pte_t entry)
 }
 
 /*
- * ptelab devices, not kernel functions: the lines the two versions of
- * contpte_ptep_set_access_flags() differ in, bound by `contpte_access_flags`.
- * contpte_access_flags_unchanged() is the no-op test together with the read of
- * orig_pte (true: nothing to do; else *orig_ptep is the non-cont target value
- * the write-bit decision uses); contpte_access_flags_flush() is the block
- * flush after an in-place update with `dirty`.
- *
- * `arm64-2024` (torvalds v6.10-era): the no-op test is on the *gathered*
- * value, orig_pte = pte_mknoncont(ptep_get(ptep)); broadcast flush.
+ * arch/arm64/mm/contpte.c: contpte_ptep_set_access_flags(), linux-mm newest
+ * ("early-exit" tree): per-sub-PTE no-op test, raw target for the write-bit
+ * decision, local (not broadcast) block flush.
  */
-static inline int contpte_access_flags_unchanged__arm64_2024(pte_t *ptep, pte_t entry,
-							    pte_t *orig_ptep)
-{
-	*orig_ptep = pte_mknoncont(ptep_get(ptep));
-	return *orig_ptep == entry;
-}
-
-static inline void contpte_access_flags_flush__arm64_2024(struct mm_struct *vma,
-							  unsigned long start_addr,
-							  unsigned long end_addr)
-{
-	__flush_tlb_range(vma, start_addr, end_addr);
-}
-
-/*
- * `newest` (linux-mm, "early-exit" tree): per-sub-PTE no-op test on the raw
- * entries, raw target for the write-bit decision, local (not broadcast) flush.
- */
-static inline int contpte_access_flags_unchanged__newest(pte_t *ptep, pte_t entry,
-							 pte_t *orig_ptep)
-{
-	if (contpte_all_subptes_match_access_flags(ptep, entry))
-		return 1;
-
-	*orig_ptep = pte_mknoncont(__ptep_get(ptep));
-	return 0;
-}
-
-static inline void contpte_access_flags_flush__newest(struct mm_struct *vma,
-						      unsigned long start_addr,
-						      unsigned long end_addr)
-{
-	local_flush_tlb_contpte(vma, start_addr);
-}
-
-/*
- * arch/arm64/mm/contpte.c: contpte_ptep_set_access_flags(). Unless nothing
- * changes: if the write bit is unchanged, OR the flags into every entry
- * without unfolding and flush the block if dirty; else unfold and update the
- * target. The no-op test and the flush are bound by `contpte_access_flags`
- * (above).
- */
-int contpte_ptep_set_access_flags(struct mm_struct *vma,
-				  unsigned long addr, pte_t *ptep,
-				  pte_t entry, int dirty)
+int contpte_ptep_set_access_flags__newest(struct mm_struct *vma,
+					  unsigned long addr, pte_t *ptep,
+					  pte_t entry, int dirty)
 {
 	unsigned long start_addr;
 	pte_t orig_pte;
 	int i;
 
-	if (contpte_access_flags_unchanged(ptep, entry, &orig_pte))
+	if (contpte_all_subptes_match_access_flags(ptep, entry))
 		return 0;
+
+	orig_pte = pte_mknoncont(__ptep_get(ptep));
 
 	if (pte_write(orig_pte) == pte_write(entry)) {
 		ptep = contpte_align_down(ptep);
@@ -546,7 +543,7 @@ int contpte_ptep_set_access_flags(struct mm_struct *vma,
 			__ptep_set_access_flags(vma, addr, ptep, entry, 0);
 
 		if (dirty)
-			contpte_access_flags_flush(vma, start_addr, addr);
+			local_flush_tlb_contpte(vma, start_addr);
 	} else {
 		__contpte_try_unfold(vma, addr, ptep, orig_pte);
 		__ptep_set_access_flags(vma, addr, ptep, entry, dirty);

@@ -58,7 +58,8 @@ void tlb_remove_table_sync_one(void)
 
 /*
  * mm/mmu_gather.c: tlb_remove_table_one(), the fallback when no batch page can
- * be had, in its two historical forms, bound by `table_free`. Kept as two
+ * be had, in its two historical forms (tlb_remove_table__ipi_sync and
+ * __synchronize_rcu below call them). Kept as two
  * functions: each is two lines and differs in one, so a helper would add a
  * function without removing a line.
  */
@@ -109,38 +110,47 @@ static void tlb_table_flush(struct mmu_gather *tlb)
 }
 
 /*
- * ptelab device, not a kernel function: whether tlb_remove_table()'s
- * __get_free_page(GFP_NOWAIT | __GFP_NOWARN) of the batch page succeeds,
- * a constant bound by `table_free`: `rcu` and `immediate` allocate, `ipi-sync`
- * and `synchronize-rcu` model the failure (the tlb_remove_table_one() fallback).
+ * mm/mmu_gather.c: tlb_remove_table(), one variant per `table_free`. Kept as
+ * four functions although the kernel writes one (queue in the batch, or
+ * tlb_remove_table_one() when the GFP_NOWAIT batch page cannot be had): with a
+ * constant test of that allocation the lowered code would keep the unused
+ * path's calls, and the calls a process can make decide the machine's agents
+ * (IPI, RCU) and the reduction's footprints.
+ *
+ * MMU_GATHER_RCU_TABLE_FREE and a successful batch allocation (`table_free =
+ * rcu`): queue; freed after a grace period from tlb_finish_mmu(). IRQs-off
+ * walkers hold off the grace period.
  */
-static inline int tlb_table_batch_page__allocated(struct mmu_gather *tlb)
+void tlb_remove_table__rcu(struct mmu_gather *tlb, pgtable_t table)
 {
-	return 1;
-}
-
-static inline int tlb_table_batch_page__nomem(struct mmu_gather *tlb)
-{
-	return 0;
+	tlb_table_batch_add(tlb, table);
 }
 
 /*
- * mm/mmu_gather.c: tlb_remove_table() (MMU_GATHER_RCU_TABLE_FREE): queue the
- * table in the batch, freed from tlb_finish_mmu() by tlb_table_flush(); when
- * the batch page cannot be allocated, tlb_remove_table_one() at once (IPI sync
- * or synchronize_rcu(), then free: R7, R8). With `table_free = immediate`
- * (!MMU_GATHER_RCU_TABLE_FREE; x86 bare metal before commit a37259732a7d,
- * 2025) the table joins the batch and is freed in tlb_finish_mmu() *after* the
- * TLB flush. Safe only if that flush is an IPI the IRQs-off walker blocks
- * (`tlb_flush = ipi`); with broadcast/paravirt flushes GUP-fast can walk a
- * freed table (R7).
+ * mm/mmu_gather.c: tlb_remove_table() when the GFP_NOWAIT batch page cannot be
+ * allocated (`table_free = ipi-sync`, older kernels): tlb_remove_table_one()
+ * = IPI sync + immediate free (R7, R8).
  */
-void tlb_remove_table(struct mmu_gather *tlb, pgtable_t table)
+void tlb_remove_table__ipi_sync(struct mmu_gather *tlb, pgtable_t table)
 {
-	if (!tlb_table_batch_page(tlb)) {
-		tlb_remove_table_one(table);
-		return;
-	}
+	tlb_remove_table_one__sync_one(table);
+}
+
+/* same fallback in the newest tree (`table_free = synchronize-rcu`) */
+void tlb_remove_table__synchronize_rcu(struct mmu_gather *tlb, pgtable_t table)
+{
+	tlb_remove_table_one__synchronize_rcu(table);
+}
+
+/*
+ * !MMU_GATHER_RCU_TABLE_FREE (`table_free = immediate`; x86 bare metal before
+ * commit a37259732a7d, 2025): the table joins the page batch and is freed in
+ * tlb_finish_mmu() *after* the TLB flush. Safe only if that flush is an IPI
+ * the IRQs-off walker blocks (`tlb_flush = ipi`); with broadcast/paravirt
+ * flushes GUP-fast can walk a freed table (R7).
+ */
+void tlb_remove_table__immediate(struct mmu_gather *tlb, pgtable_t table)
+{
 	tlb_table_batch_add(tlb, table);
 }
 

@@ -43,16 +43,13 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   b.handle_pte_fault_orig_pte = `handle_pte_fault_orig_pte__${cfg.faultCompare}`;
   b.handle_pte_fault_same = `handle_pte_fault_same__${cfg.faultCompare}`;
   b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
-  // contpte_ptep_set_access_flags(): its no-op test and its block flush
-  const caf = cfg.contpteAccessFlags === 'newest' ? 'newest' : 'arm64_2024';
-  b.contpte_access_flags_unchanged = `contpte_access_flags_unchanged__${caf}`;
-  b.contpte_access_flags_flush = `contpte_access_flags_flush__${caf}`;
+  b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
   // contpte_convert(): whether the intermediate TLBI is elided
-  b.system_supports_bbml2_noabort = cfg.bbml2 ? 'system_supports_bbml2_noabort__on' : 'system_supports_bbml2_noabort__off';
+  b.contpte_convert_tlbi = cfg.bbml2 ? 'contpte_convert_tlbi__bbml2' : 'contpte_convert_tlbi__bbm';
   b.mmu_invalidate_retry = `mmu_invalidate_retry__${cfg.kvmRetry}`;
-  // tlb_remove_table(): whether the batch page is allocated, else tlb_remove_table_one(); tlb_table_flush()'s free
-  const batched = cfg.tableFree === 'rcu' || cfg.tableFree === 'immediate';
-  b.tlb_table_batch_page = batched ? 'tlb_table_batch_page__allocated' : 'tlb_table_batch_page__nomem';
+  const tf = { rcu: 'rcu', 'ipi-sync': 'ipi_sync', 'synchronize-rcu': 'synchronize_rcu', immediate: 'immediate' }[cfg.tableFree];
+  b.tlb_remove_table = `tlb_remove_table__${tf}`;
+  // tlb_table_flush(): how the batch is freed
   b.tlb_remove_table_free = cfg.tableFree === 'immediate' ? 'tlb_remove_table_free__immediate' : 'tlb_remove_table_free__rcu';
   b.pte_free_defer = cfg.tableFree === 'immediate' ? 'pte_free_defer__immediate' : 'pte_free_defer__rcu';
   b.tlb_remove_table_one = cfg.tableFree === 'synchronize-rcu' ? 'tlb_remove_table_one__synchronize_rcu' : 'tlb_remove_table_one__sync_one';
