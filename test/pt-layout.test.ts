@@ -102,9 +102,11 @@ test('pt bindings: config chooses variants; machine defines CONT_PTES, PAGE_SHAR
   assert.equal(b.ptep_get_lockless, 'ptep_get_lockless__arm64');
   assert.equal(b.contpte_ptep_get_lockless, 'contpte_ptep_get_lockless__early_exit');
   assert.equal(b.contpte_ptep_get, 'contpte_ptep_get__early_exit');
-  assert.equal(b.gup_fast_pte_range, 'gup_fast_pte_range__norecency');
+  assert.equal(b.gup_fast_pte_read, 'gup_fast_pte_read__norecency');
+  assert.equal(b.gup_fast_pte_recheck, 'gup_fast_pte_recheck__norecency');
   assert.equal(b.tlb_remove_table, 'tlb_remove_table__immediate');
-  assert.equal(b.contpte_convert, 'contpte_convert__bbml2');
+  assert.equal(b.tlb_remove_table_free, 'tlb_remove_table_free__immediate');
+  assert.equal(b.contpte_convert_tlbi, 'contpte_convert_tlbi__bbml2');
   const pae = variantBindings(parseMachineConfig(parse(lit('arch = x86-pae; pae_get_and_clear = xchg64;', ''))));
   assert.equal(pae.ptep_get, 'ptep_get__pae');
   assert.equal(pae.ptep_get_and_clear, 'ptep_get_and_clear__pae_xchg64');

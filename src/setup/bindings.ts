@@ -11,9 +11,10 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   if (cfg.arch === 'arm64') {
     for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__arm64`;
   } else if (cfg.arch === 'x86') {
-    for (const n of ['ptep_get', 'set_ptes', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__generic`;
+    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__generic`;
   } else {
-    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear']) b[n] = `${n}__pae`;
+    for (const n of ['ptep_get', 'set_pte', 'pte_clear']) b[n] = `${n}__pae`;
+    b.set_ptes = 'set_ptes__generic';
     b.ptep_get_and_clear = `ptep_get_and_clear__pae_${cfg.paeGetAndClear}`;
     b.ptep_get_lockless_norecency = 'ptep_get_lockless_norecency__generic';
   }
@@ -29,15 +30,21 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   b.ptep_get_lockless = `ptep_get_lockless__${pgl[cfg.ptepGetLockless]}`;
   b.contpte_ptep_get_lockless = cfg.ptepGetLockless === 'arm64-early-exit' ? 'contpte_ptep_get_lockless__early_exit' : 'contpte_ptep_get_lockless__arm64_2024';
   b.contpte_ptep_get = cfg.contpteGather === 'early-exit' ? 'contpte_ptep_get__early_exit' : 'contpte_ptep_get__arm64_2024';
-  b.gup_fast_pte_range = `gup_fast_pte_range__${cfg.gupRecheck}`;
-  b.handle_pte_fault = `handle_pte_fault__${cfg.faultCompare}`;
+  // gup_fast_pte_range(): its lockless read and its recheck
+  b.gup_fast_pte_read = `gup_fast_pte_read__${cfg.gupRecheck === 'norecency' ? 'norecency' : 'lockless'}`;
+  b.gup_fast_pte_recheck = `gup_fast_pte_recheck__${cfg.gupRecheck}`;
+  // handle_pte_fault(): how orig_pte is read and compared
+  b.handle_pte_fault_orig_pte = `handle_pte_fault_orig_pte__${cfg.faultCompare}`;
+  b.handle_pte_fault_same = `handle_pte_fault_same__${cfg.faultCompare}`;
   b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
   b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
-  b.contpte_convert = cfg.bbml2 ? 'contpte_convert__bbml2' : 'contpte_convert__bbm';
+  // contpte_convert(): whether the intermediate TLBI is elided
+  b.contpte_convert_tlbi = cfg.bbml2 ? 'contpte_convert_tlbi__bbml2' : 'contpte_convert_tlbi__bbm';
   b.mmu_invalidate_retry = `mmu_invalidate_retry__${cfg.kvmRetry}`;
   const tf = { rcu: 'rcu', 'ipi-sync': 'ipi_sync', 'synchronize-rcu': 'synchronize_rcu', immediate: 'immediate' }[cfg.tableFree];
   b.tlb_remove_table = `tlb_remove_table__${tf}`;
-  b.tlb_table_flush = cfg.tableFree === 'immediate' ? 'tlb_table_flush__immediate' : 'tlb_table_flush__rcu';
+  // tlb_table_flush(): how the batch is freed
+  b.tlb_remove_table_free = cfg.tableFree === 'immediate' ? 'tlb_remove_table_free__immediate' : 'tlb_remove_table_free__rcu';
   b.pte_free_defer = cfg.tableFree === 'immediate' ? 'pte_free_defer__immediate' : 'pte_free_defer__rcu';
   b.tlb_remove_table_one = cfg.tableFree === 'synchronize-rcu' ? 'tlb_remove_table_one__synchronize_rcu' : 'tlb_remove_table_one__sync_one';
   return b;
