@@ -27,7 +27,7 @@ import { exploreParallel } from '../src/explore/parallel.js';
 import { explore } from '../src/explore/bfs.js';
 import { scSystemFromText as litmusSystemFromText } from '../src/sc/backend.js';
 import { litmusFilesUnder } from '../src/frontend/files.js';
-import { runMatrix } from '../src/matrix/matrix.js';
+import { runMatrix } from '../src/matrix/run.js';
 import { addSearch, emptyTotals, type SearchTotals } from '../src/explore/result.js';
 import { ALLOWED_CONT_PTES } from '../src/machine/arm64/hwdef.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMatrix } from '../src/matrix/matrix.js';
+import { runMatrix } from '../src/matrix/run.js';
 import type { TraceFile } from '../src/report/trace.js';
 import { replayTraceFile } from '../src/runner.js';
 

@@ -13,7 +13,7 @@ import type { Program } from '../ir/ir.js';
 import type { Setup } from '../setup/setup.js';
 import type { Completion, ExploreStats, TraceStep } from '../explore/result.js';
 
-export type { Bound, Completion, ExploreStats, TraceStep } from '../explore/result.js';
+export type { Bound, Completion, ExploreStats, SearchTotals, TraceStep } from '../explore/result.js';
 
 /** One step of a counterexample, described for people. */
 export interface StepInfo {

@@ -27,7 +27,7 @@ import { ALLOWED_CONT_PTES } from '../machine/arm64/hwdef.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatReplay, makeTraceFile, readTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
-import { formatMatrix } from '../matrix/matrix.js';
+import { formatMatrix } from '../report/matrix.js';
 import { readModelOverlay } from '../models/library.js';
 import { InputError } from '../frontend/diagnostics.js';
 
