@@ -422,7 +422,7 @@ test('malformed litmus files: exact one-line messages', () => {
     [withBody('x = 18446744073709551616;'), 't.litmus:5:5: expected number that fits in 64 bits, found "18446744073709551616"'],
     [withBody('x = 09;'), 't.litmus:5:5: expected number, found "09"'],
     [withBody('x = 1uu;'), 't.litmus:5:5: expected number, found "1uu"'],
-    [withBody('/* never closed'), 't.litmus:7:1: expected "*/", found end of input'],
+    [withBody('/* never closed'), 't.litmus:5:1: expected "*/" to close the comment opened here, found end of input'],
     ['C t\n{}\nP0(int *x {}', 't.litmus:3:11: expected "," or ")", found "{"'],
     ['C t\n{}\nP0 {}', 't.litmus:3:4: expected "(", found "{"'],
     ['C t\n{}\nP0(int *x) {', 't.litmus:3:13: expected "}" or statement, found end of input'],
@@ -433,7 +433,7 @@ test('malformed litmus files: exact one-line messages', () => {
     ['C t\n{}\nP0(int *x) {}\nexists 0:r0 = 1 /\\', 't.litmus:4:19: expected condition, found end of input'],
     ['C t\n{}\nP0(int *x) {}\nexists (x=1) junk', 't.litmus:4:14: expected "/\\\\", "\\\\/" or end of input, found "junk"'],
     ['C t\n{}\nP0(int *x) {}\nlocations [x; 0:]', 't.litmus:4:15: expected "]" or location, found "0"'],
-    ['C t\n{}\nP0(int *x) {}\n(* never closed', 't.litmus:4:16: expected "*)", found end of input'],
+    ['C t\n{}\nP0(int *x) {}\n(* never closed', 't.litmus:4:1: expected "*)" to close the comment opened here, found end of input'],
     ['C t\n{}\nP0(int *x) {}\n\u0000', 't.litmus:4:1: expected process, function, condition or end of input, found "\\u0000"'],
   ];
   const wrong = cases.filter(([text, message]) => litmusError(text) !== message).map(([text]) => [text, litmusError(text)]);

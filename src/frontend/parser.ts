@@ -15,6 +15,7 @@ interface Expectation {
 }
 
 interface PeggySyntaxError {
+  message: string;
   expected: Expectation[] | null;
   location: { start: { offset: number; line: number; column: number } };
 }
@@ -42,8 +43,10 @@ function run(text: string, file: string, mode: 'litmus' | 'model'): unknown {
   } catch (e) {
     if (e instanceof parser.SyntaxError) {
       const { line, column } = e.location.start;
+      // `error(message, where)` in the grammar: the message is complete.
+      if (e.expected === null) throw new InputError(file, line, column, e.message);
       const found = describeToken(text, offsetOf(text, line, column));
-      throw new InputError(file, line, column, `expected ${describeExpected(e.expected ?? [])}, found ${found}`);
+      throw new InputError(file, line, column, `expected ${describeExpected(e.expected)}, found ${found}`);
     }
     if (e instanceof RangeError) {
       // Stack overflow on absurdly deep nesting: point at the first too deep bracket if any.
