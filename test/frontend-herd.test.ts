@@ -43,3 +43,78 @@ test('a `(*` inside a header comment opens a nested comment (herd7 comments nest
   const ok = parseLitmus(text.replace('twice\n *)', 'twice *)\n *)'), 't.litmus');
   assert.deepEqual(ok.comments, ['\n * Result: Never\n * reads pte_val(*ptep) twice *)\n ']);
 });
+
+// ---------------------------------------------------------------- header
+
+test('test names: any non-blank word, `/` included; `--` takes the file name', () => {
+  const body = '\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n';
+  for (const name of ['auto/C-LB-GRW+R-Oc+R-Oc', 'C-MP+wmb+addr-[fr-rf]', 'a.b-c=d', 'x!@#$%^&']) {
+    assert.equal(parseLitmus(`C ${name}${body}`, 't.litmus').name, name);
+  }
+  assert.equal(parseLitmus(`C --${body}`, 'dir/MP+x.litmus').name, 'MP+x');
+  const t = parseLitmus(`C SB (SB-tex) "doc string";${body}`, 't.litmus');
+  assert.equal(t.name, 'SB');
+  assert.equal(t.texname, 'SB-tex');
+  assert.equal(t.doc, 'doc string');
+});
+
+test('diy7 header lines are kept as meta, in order', () => {
+  const keys = ['Cycle', 'Relax', 'Safe', 'Prefetch', 'Com', 'Orig', 'Generator', 'Hash'];
+  const values = ['Rfe PodRR Fre PodWW', 'PodRR', 'Rfe Fre', '0:x=F,0:y=W,1:y=F,1:x=T', 'Rf Fr', 'PodWW Rfe PodRR Fre', 'diy7 (version 7.57)', '4f8a0e2b9c1d6e7f'];
+  const header = keys.map((k, i) => `${k}=${values[i]}`).join('\n');
+  const t = parseLitmus(`C auto/MP\n"PodWW Rfe PodRR Fre"\n${header}\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n`, 't.litmus');
+  assert.deepEqual(
+    t.meta?.map(m => [m.key, m.value]),
+    keys.map((k, i) => [k, values[i]]),
+  );
+  assert.deepEqual(t.meta?.[2]?.pos, { line: 5, col: 1 });
+  // Blanks around `=` and before the end of the line go; comments and a config block may sit between.
+  const u = parseLitmus('C t\n(* c *)\nCycle = Rfe Fre  \nconfig { cont_ptes = 4; }\nHash=ab\n{}\nP0(int *x) {}\n', 't.litmus');
+  assert.deepEqual(u.meta?.map(m => [m.key, m.value]), [['Cycle', 'Rfe Fre'], ['Hash', 'ab']]);
+  assert.equal(parseLitmus('C t\n{}\nP0(int *x) {}\n', 't.litmus').meta, undefined);
+});
+
+// ---------------------------------------------------------------- init, locations, conditions
+
+test("herd7's init forms", () => {
+  const t = parseLitmus(
+    'C t\n{ P0:r0 = 5; [x] = 1; y; *p = &x; int 1:r1 = 2; _Atomic int z; atomic_int w = 3; q = -1; }\nP0(int *x) {}\n',
+    't.litmus',
+  );
+  const entries = t.init.map(e => (e.kind === 'var' ? [e.proc ?? '-', e.name, e.type ? `${e.type.base}${'*'.repeat(e.type.ptr)}` : '-', e.value?.kind ?? '-'] : e.kind));
+  assert.deepEqual(entries, [
+    [0, 'r0', '-', 'num'],
+    ['-', 'x', '-', 'num'],
+    ['-', 'y', '-', '-'],
+    ['-', 'p', 'int*', 'addr'],
+    [1, 'r1', 'int', 'num'],
+    ['-', 'z', 'int', '-'],
+    ['-', 'w', 'atomic_int', 'num'],
+    ['-', 'q', '-', 'num'],
+  ]);
+});
+
+test("herd7's locations and condition forms", () => {
+  const cond = (c: string) => parseLitmus(`C t\n{}\nP0(int *x) {}\n${c}\n`, 't.litmus');
+  assert.deepEqual(cond('locations [x; 0:r0 int; y*; p int*;]').locations.map(l => (l.kind === 'reg' ? `${l.proc}:${l.name}` : l.name)), ['x', '0:r0', 'y', 'p']);
+  assert.equal(cond('final (x=1)').final?.quantifier, 'exists');
+  assert.equal(cond('(x=1 /\\ P0:r0=0);').final?.quantifier, 'exists');
+  assert.equal(cond('exists ([x]=1);').final?.cond.kind, 'cmp');
+  const ne = cond('exists (x<>1)').final?.cond;
+  assert.equal(ne?.kind === 'cmp' && ne.op, '!=');
+  assert.equal(cond('exists (not x=1)').final?.cond.kind, 'not');
+  // `=>` binds tighter than /\ and \/ (herd7's precedence) and is kept as ~a \/ b.
+  const imp = cond('forall (x=1 /\\ x=2 => x=3)').final!.cond;
+  assert.equal(imp.kind, 'and');
+  assert.ok(imp.kind === 'and' && imp.right.kind === 'or' && imp.right.left.kind === 'not');
+  assert.equal(
+    litmusError('C t\n{}\nP0(int *x) {}\nexists (0:r1=1:r2)'),
+    "t.litmus:4:14: expected a value (a number, an address, NULL or page(FOLIO, i)), found location '1:r2': ptelab does not compare two locations",
+  );
+});
+
+test('void P0(...) is a process', () => {
+  const t = parseLitmus('C t\n{}\nvoid P0(int *x) { WRITE_ONCE(*x, 1); }\n', 't.litmus');
+  assert.equal(t.procs.length, 1);
+  assert.equal(t.functions.length, 0);
+});
