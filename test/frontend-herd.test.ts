@@ -118,3 +118,16 @@ test('void P0(...) is a process', () => {
   assert.equal(t.procs.length, 1);
   assert.equal(t.functions.length, 0);
 });
+
+// ---------------------------------------------------------------- primitives
+
+test('a primitive herd7 rejects is a one-line "unsupported primitive" error at the call', () => {
+  const text = 'C t\n{}\nP0(spinlock_t *l, int *x)\n{\n\tint r0 = READ_ONCE(*x);\n\tif (r0)\n\t\tspin_unlock_wait(l);\n}\nexists (0:r0=0)\n';
+  assert.equal(
+    litmusError(text),
+    "t.litmus:7:3: unsupported primitive 'spin_unlock_wait' (herd7's linux-kernel.def does not define it either: it was removed from the kernel; spin_lock() then spin_unlock() is the replacement)",
+  );
+  assert.match(litmusError('C t\n{}\nP0(int *x) { int r0 = x; srcu_down_read(x); }\n'), /^t\.litmus:3:26: unsupported primitive 'srcu_down_read' \(herd7 takes it, ptelab does not model it yet\)$/);
+  // A helper of that name in the file itself is fine.
+  parseLitmus('C t\n{}\nvoid spin_unlock_wait(spinlock_t *l) { spin_lock(l); spin_unlock(l); }\nP0(spinlock_t *l) { spin_unlock_wait(l); }\n', 't.litmus');
+});

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { LitmusFile, ModelFile } from './ast.js';
 import { InputError } from './diagnostics.js';
+import { checkPrimitives } from './primitives.js';
 import * as generated from './generated/litmus-parser.js';
 
 interface Expectation {
@@ -33,6 +34,7 @@ export function parseLitmus(text: string, file: string): LitmusFile {
   const test = run(text, file, 'litmus') as LitmusFile;
   // herd7: a test named `--` takes the name of its file.
   if (test.name === '--') test.name = basename(file).replace(/\.[^.]*$/, '');
+  checkPrimitives(test);
   return test;
 }
 
