@@ -31,6 +31,8 @@ export interface CheckViolation {
 export interface LitmusOutcome {
   file: string;
   name: string;
+  /** diy7 `key=value` header lines of the test (`Cycle=...`, `Hash=...`), if any. */
+  meta?: { key: string; value: string }[];
   /** The memory model the verdict is for. */
   model: 'SC';
   /** herd7's test kind: exists → Allowed, ~exists → Forbidden, forall → Required. */
@@ -234,6 +236,7 @@ export function evaluate(
   return {
     file: test.file,
     name: test.name,
+    ...(test.meta ? { meta: test.meta.map(({ key, value }) => ({ key, value })) } : {}),
     model: 'SC',
     kind: KIND[q],
     quantifier: q,
