@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 
 import { InputError } from '../src/frontend/diagnostics.js';
 import { parseLitmus } from '../src/frontend/parser.js';
+import { runLitmusText } from '../src/runner.js';
 
 function errorOf(parse: () => unknown): string {
   try {
@@ -107,9 +108,19 @@ test("herd7's locations and condition forms", () => {
   const imp = cond('forall (x=1 /\\ x=2 => x=3)').final!.cond;
   assert.equal(imp.kind, 'and');
   assert.ok(imp.kind === 'and' && imp.right.kind === 'or' && imp.right.left.kind === 'not');
+  const two = cond('exists (0:r1=1:r2 /\\ x=[y] /\\ x=y)').final!.cond;
+  assert.deepEqual(JSON.parse(JSON.stringify(two, (k, v) => (k === 'pos' ? undefined : v))), {
+    kind: 'and',
+    left: {
+      kind: 'and',
+      left: { kind: 'cmp', op: '=', loc: { kind: 'reg', proc: 0, name: 'r1' }, value: { kind: 'loc', loc: { kind: 'reg', proc: 1, name: 'r2' } } },
+      right: { kind: 'cmp', op: '=', loc: { kind: 'var', name: 'x' }, value: { kind: 'loc', loc: { kind: 'var', name: 'y' } } },
+    },
+    right: { kind: 'cmp', op: '=', loc: { kind: 'var', name: 'x' }, value: { kind: 'addr', name: 'y' } },
+  });
   assert.equal(
-    litmusError('C t\n{}\nP0(int *x) {}\nexists (0:r1=1:r2)'),
-    "t.litmus:4:14: expected a value (a number, an address, NULL or page(FOLIO, i)), found location '1:r2': ptelab does not compare two locations",
+    litmusError('C t\n{}\nP0(int *x) {}\nexists (0:r1=*x)'),
+    "t.litmus:4:14: expected a value (a number, an address, a location, NULL or page(FOLIO, i)), found '*x': ptelab does not take herd7's *x on the right of a comparison",
   );
 });
 
@@ -130,4 +141,13 @@ test('a primitive herd7 rejects is a one-line "unsupported primitive" error at t
   assert.match(litmusError('C t\n{}\nP0(int *x) { int r0 = x; srcu_down_read(x); }\n'), /^t\.litmus:3:26: unsupported primitive 'srcu_down_read' \(herd7 takes it, ptelab does not model it yet\)$/);
   // A helper of that name in the file itself is fine.
   parseLitmus('C t\n{}\nvoid spin_unlock_wait(spinlock_t *l) { spin_lock(l); spin_unlock(l); }\nP0(spinlock_t *l) { spin_unlock_wait(l); }\n', 't.litmus');
+});
+
+test('two locations compared in a condition: both observed, equal values', () => {
+  const text = 'C t\n{ x = 1; y = 1; }\nP0(int *x, int *y) { int r0 = READ_ONCE(*x); WRITE_ONCE(*y, 2); }\nP1(int *x, int *y) { int r0 = READ_ONCE(*y); WRITE_ONCE(*x, 2); }\nexists (0:r0=1:r0 /\\ x=[y])\n';
+  const o = runLitmusText(text, 't.litmus');
+  assert.equal(o.condition, 'exists (0:r0=1:r0 /\\ x=[y])');
+  assert.deepEqual(o.locations, ['0:r0', '1:r0', 'x', 'y']);
+  assert.deepEqual(o.states.filter((s) => s.positive).map((s) => s.values), [['1', '1', '2', '2']]);
+  assert.equal(o.observation, 'Sometimes');
 });

@@ -140,7 +140,9 @@ export type CondValue =
   | { kind: 'addr'; name: string; pos: Pos }
   | { kind: 'null'; pos: Pos }
   /** A function-like value such as `page(A, 3)`; resolved by the machine. */
-  | { kind: 'call'; callee: string; args: CondValue[]; pos: Pos };
+  | { kind: 'call'; callee: string; args: CondValue[]; pos: Pos }
+  /** Another location's final value: herd7's `0:r1=1:r2`, `x=[y]`. */
+  | { kind: 'loc'; loc: LocRef; pos: Pos };
 
 export type Cond =
   | { kind: 'true'; pos: Pos }

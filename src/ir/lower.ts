@@ -1339,6 +1339,7 @@ class Lowerer {
     // resolvers check them (resolveValue).
     const value = (v: CondValue): void => {
       if (v.kind === 'addr' && !this.shared.has(v.name)) this.err(v.pos, `expected a shared location, found '${v.name}'`, file);
+      if (v.kind === 'loc') loc(v.loc);
     };
     const cond = (c: Cond): void => {
       switch (c.kind) {

@@ -88,6 +88,7 @@ function condLocs(c: Cond | undefined, out: LocRef[]): LocRef[] {
       break;
     case 'cmp':
       out.push(c.loc);
+      if (c.value.kind === 'loc') out.push(c.value.loc);
       break;
   }
   return out;
@@ -128,7 +129,8 @@ function makeEvaluator(system: LitmusSystem): (c: Cond, s: Int32Array) => boolea
       case 'or':
         return ev(c.left, s) || ev(c.right, s);
       case 'cmp': {
-        const eq = U64(system.readLoc(s, c.loc)) === value(c.value);
+        const rhs = c.value.kind === 'loc' ? U64(system.readLoc(s, c.value.loc)) : value(c.value);
+        const eq = U64(system.readLoc(s, c.loc)) === rhs;
         return c.op === '=' ? eq : !eq;
       }
     }
