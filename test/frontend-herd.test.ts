@@ -151,3 +151,27 @@ test('two locations compared in a condition: both observed, equal values', () =>
   assert.deepEqual(o.states.filter((s) => s.positive).map((s) => s.values), [['1', '1', '2', '2']]);
   assert.equal(o.observation, 'Sometimes');
 });
+
+test("diy7's intptr_t registers used as pointers (R-Dd): a pointer to intptr_t", () => {
+  const text = [
+    'C auto/C-MP-Dd',
+    '{ x1=y1; }',
+    'P0(intptr_t *x1, intptr_t *y1, intptr_t *y2)',
+    '{',
+    '\tWRITE_ONCE(*y2, 1);',
+    '\tsmp_store_release(x1, y2);',
+    '}',
+    'P1(intptr_t *x1)',
+    '{',
+    '\tintptr_t r1 = rcu_dereference(*x1);',
+    '\tintptr_t r2 = READ_ONCE(*r1);',
+    '\tsmp_store_release(r1, 2);',
+    '}',
+    'exists (1:r1=y2 /\\ 1:r2=0)',
+  ].join('\n');
+  const o = runLitmusText(text, 't.litmus');
+  assert.equal(o.observation, 'Never');
+  // r1 holds y1 or y2 (an intptr_t prints as a number); through y2 it reads 1, never 0.
+  assert.deepEqual(o.states.map((s) => s.values[1]), ['0', '1']);
+  assert.notEqual(o.states[0]!.values[0], o.states[1]!.values[0]);
+});
