@@ -2,27 +2,16 @@
 // stdout, stderr and exit codes.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'bin', 'ptelab.js');
+import { bin, ptelab, root } from './support/cli.js';
+
 const SB = '../shared/litmus/kernel/SB+poonceonces.litmus';
 const MODEL_LINE = 'ptelab: sequential consistency (SC), not the LKMM';
-
-function ptelab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, PTELAB_NO_PROGRESS: '1' },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function stderrLines(s: string): string[] {
   return s.split('\n').filter((l) => l.length > 0);

@@ -5,21 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { InputError } from '../src/frontend/diagnostics.js';
 import { parseLitmus } from '../src/frontend/parser.js';
 import { runLitmusText } from '../src/runner.js';
-
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (e) {
-    assert.ok(e instanceof InputError, `not an InputError: ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('parsed without error');
-}
-
-const litmusError = (text: string) => errorOf(() => parseLitmus(text, 't.litmus'));
+import { litmusError } from './support/input-error.js';
 
 // ---------------------------------------------------------------- comments
 

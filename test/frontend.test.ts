@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Expr, LitmusFile, Stmt } from '../src/frontend/ast.js';
-import { InputError } from '../src/frontend/diagnostics.js';
 import { parseLitmus, parseModel } from '../src/frontend/parser.js';
+import { inputErrorOf, litmusError } from './support/input-error.js';
 
 const litmusDir = fileURLToPath(new URL('../../../shared/litmus', import.meta.url));
 
@@ -27,18 +27,7 @@ function strip(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (k, x) => (k === 'pos' ? undefined : typeof x === 'bigint' ? `${x}n` : x)));
 }
 
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (e) {
-    assert.ok(e instanceof InputError, `not an InputError: ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('parsed without error');
-}
-
-const litmusError = (text: string) => errorOf(() => parseLitmus(text, 't.litmus'));
-const modelError = (text: string) => errorOf(() => parseModel(text, 'm.c'));
+const modelError = (text: string) => inputErrorOf(() => parseModel(text, 'm.c'));
 
 /** A litmus file around one process body. */
 const withBody = (body: string) => `C t\n{}\nP0(int *x)\n{\n${body}\n}\n`;
