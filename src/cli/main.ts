@@ -246,12 +246,12 @@ async function runDir(dir: string, flags: RunFlags, opts: WorkerJob['opts']): Pr
   if (flags.json) {
     process.stdout.write(JSON.stringify({ tool: 'ptelab', model: DEFAULT_MODEL, modelNote: DEFAULT_BANNER, directory: dir, summary, results: json }, null, 2) + '\n');
   } else {
-    const parts = [`${files.length} tests`, `${contradictions} contradiction${contradictions === 1 ? '' : 's'} with the files' Result: lines`];
-    if (incomplete) parts.push(`${incomplete} incomplete`);
-    if (bad) parts.push(`${bad} bad input`);
+    // `N tests: R run, B rejected, I incomplete, C contradictions ...`: rejected = bad input (each
+    // has its ERROR line above); incomplete counts runs that hit a bound and tests skipped by Ctrl-C.
+    const parts = [`${ran} run`, `${bad} rejected`, `${incomplete} incomplete`, `${contradictions} contradiction${contradictions === 1 ? '' : 's'} with the files' Result: lines`];
     if (internal) parts.push(`${internal} internal error${internal === 1 ? '' : 's'}`);
     if (forced) parts.push('interrupted');
-    process.stdout.write(parts.join(', ') + '\n');
+    process.stdout.write(`${files.length} tests: ${parts.join(', ')}\n`);
   }
   if (internal) return EXIT_INTERNAL;
   if (bad) return EXIT_BAD_INPUT;

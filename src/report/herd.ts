@@ -79,6 +79,7 @@ export function toJson(o: LitmusOutcome): Record<string, unknown> {
     modelNote: o.banner,
     test: o.name,
     file: o.file,
+    ...(o.meta ? { meta: o.meta } : {}),
     kind: o.kind,
     condition: o.condition,
     locations: o.locations,

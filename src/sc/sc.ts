@@ -942,6 +942,9 @@ class Sc implements ScSystem {
         }
         throw new InputError(this.program.file, v.pos.line, v.pos.col, `expected a number, a location, NULL or page(FOLIO, i), found '${v.callee}(...)'`);
       }
+      case 'loc':
+        // A location's value depends on the state: the condition evaluator reads it (readLoc).
+        throw new Error(`resolveValue: '${v.loc.name}' is a location, read per state`);
     }
   }
 

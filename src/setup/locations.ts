@@ -40,6 +40,7 @@ function condLocs(c: Cond | undefined, out: LocRef[]): LocRef[] {
       break;
     case 'cmp':
       out.push(c.loc);
+      if (c.value.kind === 'loc') out.push(c.value.loc);
       break;
   }
   return out;

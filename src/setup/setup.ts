@@ -33,6 +33,8 @@ export interface Setup {
   readonly observed: readonly LocRef[];
   readonly filter?: Cond;
   readonly final?: FinalCond;
+  /** diy7 `key=value` header lines of the test (`Cycle=...`, `Hash=...`), if any. */
+  readonly meta?: readonly { key: string; value: string }[];
   /** The `Result:` line of the test's comments (LKMM's expectation), if any. */
   readonly expected?: string;
 }
@@ -82,5 +84,6 @@ export function buildSetup(test: LitmusFile, opts: SetupOptions = {}): Setup {
     ...(test.filter ? { filter: test.filter } : {}),
     ...(test.final ? { final: test.final } : {}),
     ...(expected !== undefined ? { expected } : {}),
+    ...(test.meta ? { meta: test.meta.map(({ key, value }) => ({ key, value })) } : {}),
   });
 }

@@ -15,6 +15,9 @@ export function formatValue(v: CondValue): string {
       return 'NULL';
     case 'call':
       return `${v.callee}(${v.args.map(formatValue).join(', ')})`;
+    case 'loc':
+      // `[y]`: a bare `y` on the right would be y's address.
+      return v.loc.kind === 'var' ? `[${v.loc.name}]` : locName(v.loc);
   }
 }
 

@@ -34,6 +34,8 @@ export interface CheckViolation {
 export interface LitmusOutcome {
   file: string;
   name: string;
+  /** diy7 `key=value` header lines of the test (`Cycle=...`, `Hash=...`), if any. */
+  meta?: { key: string; value: string }[];
   /** The memory model the verdict is for, and the line that says so first in every report. */
   model: string;
   banner: string;
@@ -97,6 +99,9 @@ export function resolveCondValue(setup: Setup, program: Program, v: CondValue): 
       }
       throw new InputError(setup.file, v.pos.line, v.pos.col, `expected a number, a location, NULL or page(FOLIO, i), found '${v.callee}(...)'`);
     }
+    case 'loc':
+      // A location's value depends on the state: the evaluator reads it from the final state.
+      throw new Error(`resolveCondValue: '${v.loc.name}' is a location, read per state`);
   }
 }
 
@@ -126,7 +131,8 @@ function makeEvaluator(setup: Setup, program: Program): (c: Cond, values: readon
       case 'or':
         return ev(c.left, values) || ev(c.right, values);
       case 'cmp': {
-        const eq = U64(at(c.loc, values)) === value(c.value);
+        const rhs = c.value.kind === 'loc' ? U64(at(c.value.loc, values)) : value(c.value);
+        const eq = U64(at(c.loc, values)) === rhs;
         return c.op === '=' ? eq : !eq;
       }
     }
@@ -212,6 +218,7 @@ export function verdictOf(setup: Setup, program: Program, outcome: Outcome): Lit
   return {
     file: setup.file,
     name: setup.name,
+    ...(setup.meta ? { meta: setup.meta.map(({ key, value }) => ({ key, value })) } : {}),
     model: outcome.model,
     banner: outcome.banner,
     kind: KIND[q],
