@@ -28,9 +28,9 @@
 //   - local flushes (local_flush_tlb_page/contpte) do not complete a bbm invalidation: only broadcast,
 //     IPI and paravirt flushes report onTlbiCompleted.
 
-import { HW_FAULT_TRANSLATION, HW_UPDATED, PAGE_SHIFT, hwResultName, type HafdbsConfig } from '../arm64/hwdef.js';
-import { describePteWords as describeArmWords } from '../arm64/pte.js';
-import { describePteWords as describeX86Words } from '../x86/pae.js';
+import { HW_FAULT_TRANSLATION, HW_UPDATED, PAGE_SHIFT, hwResultName, type HafdbsConfig } from '../../arch/arm64/hwdef.js';
+import { describePteWords as describeArmWords } from '../../arch/arm64/pte.js';
+import { describePteWords as describeX86Words } from '../../arch/x86/pae.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { ARCH_ARM64, ARCH_X86, descPfn, descValidCont, hwAccess, pmdIsTable, tlbPermits, TLB_USE, TLB_WALK } from './mmu.js';

@@ -10,7 +10,7 @@
 // fault (HW_FAULT_PERMISSION). x86 has no access-flag fault. The PAE walker reads the 64-bit entry
 // atomically, so the walk reads both halves in one step.
 
-import * as arm from '../arm64/pte-words.js';
+import * as arm from '../../arch/arm64/pte-words.js';
 import {
   HW_FAULT_ACCESS_FLAG,
   HW_FAULT_PERMISSION,
@@ -23,8 +23,8 @@ import {
   PTE_USER,
   PTE_WRITE,
   type HafdbsConfig,
-} from '../arm64/hwdef.js';
-import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_PSE, _PAGE_RW, _PAGE_USER, words as x86 } from '../x86/pae.js';
+} from '../../arch/arm64/hwdef.js';
+import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_PSE, _PAGE_RW, _PAGE_USER, words as x86 } from '../../arch/x86/pae.js';
 
 export const ARCH_ARM64 = 0;
 export const ARCH_X86 = 1;

@@ -42,8 +42,8 @@ import {
   bigLo,
   pfn_pte as armPfnPte,
   pmd_mktable,
-} from '../arm64/pte.js';
-import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_NX, _PAGE_PRESENT, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, pfn_pte as x86PfnPte } from '../x86/pae.js';
+} from '../../arch/arm64/pte.js';
+import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_NX, _PAGE_PRESENT, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, pfn_pte as x86PfnPte } from '../../arch/x86/pae.js';
 
 export { PAGE_SHIFT, PAGE_SIZE };
 export const PMD_SHIFT = 21;

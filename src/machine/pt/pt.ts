@@ -17,16 +17,16 @@
 //                                (only for the processes whose code calls tlb_gather_mmu)
 //   per kvm (SPTEs)              SPTE_SLOTS × 3: hva page + 1 (0 = empty), pfn, writable
 //
-// Hot path: hooks and intrinsics use the allocation-free word APIs (arm64/pte-words.ts, x86/pae.ts).
+// Hot path: hooks and intrinsics use the allocation-free word APIs (src/arch/arm64/pte-words.ts, src/arch/x86/pae.ts).
 
 import type { CondValue } from '../../frontend/ast.js';
-import * as aw from '../arm64/pte-words.js';
-import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_ATTRINDX_MASK, PTE_CONT, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
+import * as aw from '../../arch/arm64/pte-words.js';
+import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_ATTRINDX_MASK, PTE_CONT, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../../arch/arm64/hwdef.js';
 import type { RcuData } from '../core.js';
 import { callRcuTableFree } from '../cpu/cpu.js';
 import { seamFromLayout, type PtSeam } from '../cpu/seam.js';
 import { defineComponent, type AccessHook, AccessKind, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
-import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_PROTNONE, _PAGE_PSE, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, PTE_PFN_MASK, words as xw } from '../x86/pae.js';
+import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_PROTNONE, _PAGE_PSE, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, PTE_PFN_MASK, words as xw } from '../../arch/x86/pae.js';
 import {
   FOLIO_DIRTY,
   FOLIO_FREED,
