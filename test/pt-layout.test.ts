@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLitmus } from '../src/frontend/parser.js';
 import { InputError } from '../src/frontend/diagnostics.js';
-import { buildLayout, parseMachineConfig, MEMMAP_BASE, PT_BASE, ARM64_PAGE_SHARED, X86_PAGE_SHARED } from '../src/machine/pt/layout.js';
+import { buildLayout, parseMachineConfig, MEMMAP_BASE, PT_BASE } from '../src/machine/pt/layout.js';
+import { ARM64_PAGE_SHARED } from '../src/arch/arm64.js';
+import { X86_PAGE_SHARED } from '../src/arch/x86-64.js';
 import { machineDefines, variantBindings } from '../src/machine/pt/machine.js';
 import { runLitmusText } from '../src/runner.js';
 

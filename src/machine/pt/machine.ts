@@ -6,23 +6,14 @@ import type { LowerOptions } from '../../ir/lower.js';
 import { coreComponents } from '../core.js';
 import { cpuComponent } from '../cpu/cpu.js';
 import type { Component } from '../intrinsics.js';
-import { MEMMAP_BASE, STRUCT_PAGE_SIZE, buildLayout, pageReadonly, pageShared, parseMachineConfig, type MachineConfig } from './layout.js';
+import { archOps } from '../../arch/index.js';
+import { MEMMAP_BASE, STRUCT_PAGE_SIZE, buildLayout, parseMachineConfig, type MachineConfig } from './layout.js';
 import { ptComponent, ptComponentWith, PT_CHECKS, type PtOptions } from './pt.js';
 
 /** Kernel name → model function, as the configuration binds it (docs/models.md §3). */
 export function variantBindings(cfg: MachineConfig): Record<string, string> {
-  const b: Record<string, string> = {};
-  const x86 = cfg.arch !== 'arm64';
-  // arch
-  if (cfg.arch === 'arm64') {
-    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__arm64`;
-  } else if (cfg.arch === 'x86') {
-    for (const n of ['ptep_get', 'set_ptes', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__generic`;
-  } else {
-    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear']) b[n] = `${n}__pae`;
-    b.ptep_get_and_clear = `ptep_get_and_clear__pae_${cfg.paeGetAndClear}`;
-    b.ptep_get_lockless_norecency = 'ptep_get_lockless_norecency__generic';
-  }
+  // arch: the primitives and ptep_set_access_flags (src/arch ArchOps.bindings)
+  const b: Record<string, string> = archOps(cfg.arch).bindings(cfg);
   // ptep_get_lockless (+ the contpte gather it uses)
   const pgl: Record<MachineConfig['ptepGetLockless'], string> = {
     'arm64-2024': 'arm64',
@@ -37,7 +28,6 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   b.contpte_ptep_get = cfg.contpteGather === 'early-exit' ? 'contpte_ptep_get__early_exit' : 'contpte_ptep_get__arm64_2024';
   b.gup_fast_pte_range = `gup_fast_pte_range__${cfg.gupRecheck}`;
   b.handle_pte_fault = `handle_pte_fault__${cfg.faultCompare}`;
-  b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
   b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
   b.contpte_convert = cfg.bbml2 ? 'contpte_convert__bbml2' : 'contpte_convert__bbm';
   b.mmu_invalidate_retry = `mmu_invalidate_retry__${cfg.kvmRetry}`;
@@ -57,8 +47,8 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
 export function machineDefines(test: LitmusFile, cfg: MachineConfig): Record<string, bigint> {
   const d: Record<string, bigint> = {
     CONT_PTES: BigInt(cfg.contPtes),
-    PAGE_SHARED: BigInt.asIntN(64, pageShared(cfg.arch)),
-    PAGE_READONLY: BigInt.asIntN(64, pageReadonly(cfg.arch)),
+    PAGE_SHARED: BigInt.asIntN(64, archOps(cfg.arch).pageShared),
+    PAGE_READONLY: BigInt.asIntN(64, archOps(cfg.arch).pageReadonly),
   };
   if (test.init.some((e) => e.kind === 'folio')) {
     const L = buildLayout(test, cfg);
