@@ -9,8 +9,9 @@ import { describeOverlay, type ModelOverlay } from '../models/library.js';
 import { addSearch, emptyTotals, type SearchTotals } from '../explore/result.js';
 import { conditionText, formatSteps, makeTraceFile, type TraceFile } from '../report/trace.js';
 import { esc } from '../report/html.js';
+import { archOps, type ArchName } from '../arch/index.js';
 
-export interface MatrixRow { id: string; label: string; arch: 'arm64' | 'x86-pae'; cfg: string }
+export interface MatrixRow { id: string; label: string; arch: ArchName; cfg: string }
 export const ROWS: MatrixRow[] = [
   { id: 'arm64-2024', label: 'arm64 2024 retry loop', arch: 'arm64', cfg: 'arch = arm64; ptep_get_lockless = arm64-2024' },
   { id: 'arm64-early-exit', label: 'arm64 early-exit', arch: 'arm64', cfg: 'arch = arm64; ptep_get_lockless = arm64-early-exit' },
@@ -26,34 +27,36 @@ export interface MatrixCol { id: string; label: string; info?: boolean; probes: 
 
 // Writers: unfold (BBM), fold (mprotect commit), remap, zap (MADV_DONTNEED + refault), wrprotect, clear-young, HW A/D.
 const GUP_SCEN = ['gup-unfold', 'gup-mprotect-write', 'fn-remap', 'gup-zap', 'gup-wrprotect', 'gup-clear-young', 'spurious-hw-ad'];
+/** The row's architecture has contpte blocks: the contpte scenarios apply (else the split-read PAE ones). */
+const contpte = (r: MatrixRow): boolean => archOps(r.arch).hasCont;
 export const COLS: MatrixCol[] = [
   { id: '1', label: '(1) = ptep_get() unraced',
-    probes: (r) => [{ template: r.arch === 'arm64' ? 'req1' : 'req1-pae', kind: 'exists' }] },
+    probes: (r) => [{ template: contpte(r) ? 'req1' : 'req1-pae', kind: 'exists' }] },
   { id: '3', label: '(3) GUP-fast: no garbage, no wrong page',
-    probes: (r) => r.arch === 'arm64'
+    probes: (r) => contpte(r)
       ? GUP_SCEN.map((t) => ({ template: t, kind: 'checks' as const, checks: ['garbage', 'gup-wrong-page'] }))
       : [{ template: 'pae-gup-zap', kind: 'checks', checks: ['garbage', 'gup-wrong-page'] }] },
   { id: '3a', label: '(3a) non-A/D fields consistent',
-    probes: (r) => r.arch === 'arm64'
+    probes: (r) => contpte(r)
       ? GUP_SCEN.map((t) => ({ template: t, kind: 'checks' as const, checks: ['garbage'] }))
       : 'x86-PAE cannot read a PTE atomically: (3b) applies instead (split read + IPI), see column 3' },
   { id: 'kvm', label: 'no false-positive dirty to KVM',
-    probes: (r) => r.arch === 'arm64'
+    probes: (r) => contpte(r)
       ? [{ template: 'kvm-aba', kind: 'checks', checks: ['spte-clean-writable'] }]
       : 'no contpte gather on x86-PAE: A/D come from the one entry read (KVM scenarios are arm64 contpte)' },
   { id: 'r9b', label: 'fault path keeps dirty (pte_same, norecency; HW and SW A/D)',
-    probes: (r) => r.arch === 'arm64'
+    probes: (r) => contpte(r)
       ? (['pte_same', 'norecency'] as const).flatMap((fc) => [
           { template: 'fault-norecency', kind: 'checks' as const, checks: ['lost-dirty'], subst: { FC: fc, HAFDBS: 'on', PSAF: 'arm64' } },
           { template: 'fault-norecency', kind: 'checks' as const, checks: ['lost-dirty'], subst: { FC: fc, HAFDBS: 'off', PSAF: 'generic' } },
         ])
       : 'R9b concerns arm64 and software-managed A/D; the x86-PAE fault-path models are not in this matrix' },
   { id: 'fn', label: 'false-negative dirty possible', info: true,
-    probes: (r) => r.arch === 'arm64'
+    probes: (r) => contpte(r)
       ? [{ template: 'fn-remap', kind: 'exists' }, { template: 'req1', kind: 'exists' }]
       : 'no contpte block on x86-PAE: only the benign R2 false negative (HW sets dirty after the read)' },
   { id: 'spurious', label: 'spurious GUP-fast recheck failures', info: true,
-    probes: (r) => r.arch === 'arm64' ? [{ template: 'spurious-hw-ad', kind: 'exists' }]
+    probes: (r) => contpte(r) ? [{ template: 'spurious-hw-ad', kind: 'exists' }]
       : 'the spurious-failure scenario is a contpte block (HW A/D on a neighbour); not modelled for x86-PAE' },
 ];
 
@@ -83,7 +86,7 @@ export function templateText(name: string): string {
 }
 
 export function instantiate(name: string, row: MatrixRow, n: number, subst: Record<string, string> = {}): string {
-  const cfg = row.arch === 'arm64' ? `${row.cfg}; cont_ptes = ${n}` : row.cfg;
+  const cfg = contpte(row) ? `${row.cfg}; cont_ptes = ${n}` : row.cfg;
   // The block is naturally aligned: base = max(0x10000, n pages).
   const base = Math.max(0x10000, n * 0x1000);
   const hex = (x: number) => '0x' + x.toString(16);

@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { LitmusFile } from '../frontend/ast.js';
 import type { LitmusSystem, PteBlockInfo, PteCellInfo, StepInfo } from '../machine/litmus-system.js';
 import { buildLayout, parseMachineConfig, type PtLayout } from '../machine/pt/layout.js';
-import * as arm64 from '../arch/arm64/pte.js';
-import * as x86 from '../arch/x86/pae.js';
+import { archOps } from '../arch/index.js';
 import { replay } from '../explore/trace.js';
 import type { TraceStep } from '../explore/result.js';
 import { litmusSystemFromText } from '../runner.js';
@@ -64,23 +63,8 @@ function layoutOf(test: LitmusFile): PtLayout | null {
 const hex = (n: number): string => '0x' + n.toString(16);
 
 function decodeCell(arch: string, addr: number, va: number, v: bigint): PteCellInfo {
-  if (arch === 'arm64') {
-    const d = arm64.decodePte(v);
-    return { addr, va, value: '0x' + v.toString(16), none: d.none, valid: d.valid, cont: d.cont, af: d.af, dirty: d.dirty, write: d.write, pfn: d.pfn, text: arm64.describePte(v) };
-  }
-  return {
-    addr,
-    va,
-    value: '0x' + v.toString(16),
-    none: x86.pte_none(v),
-    valid: x86.pte_present(v),
-    cont: false,
-    af: x86.pte_young(v),
-    dirty: x86.pte_dirty(v),
-    write: x86.pte_write(v),
-    pfn: Number(x86.pte_pfn(v)),
-    text: x86.describePte(v),
-  };
+  const d = archOps(arch).decode(v);
+  return { addr, va, value: '0x' + v.toString(16), none: d.none, valid: d.valid, cont: d.cont, af: d.af, dirty: d.dirty, write: d.write, pfn: d.pfn, text: d.text };
 }
 
 /**
