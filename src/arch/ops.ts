@@ -17,7 +17,7 @@ export { HW_FAULT_ACCESS_FLAG, HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, HW_NOC
 export const TLB_USE = 0;
 export const TLB_WALK = -1;
 
-/** A decoded entry for traces (report/trace.ts PteCellInfo, without address and raw value). */
+/** A decoded entry: the fields of a trace's PTE cell (machine/litmus-system.ts PteCellInfo). */
 export interface DecodedEntry {
   none: boolean;
   valid: boolean;
@@ -26,7 +26,7 @@ export interface DecodedEntry {
   dirty: boolean;
   write: boolean;
   pfn: number;
-  /** Compact flags ({@link ArchOps.describe}). */
+  /** Compact flags ({@link ArchOps.describe}: `V C A D W U pfn=0x..`, `P RW U A D NX pfn=0x..`). */
   text: string;
 }
 

@@ -3,6 +3,7 @@
 
 import type { CondValue, LitmusFile, LocRef } from '../frontend/ast.js';
 import type { TransitionSystem } from '../explore/system.js';
+import type { DecodedEntry } from '../arch/ops.js';
 
 /** One step of a counterexample, described for people. */
 export interface StepInfo {
@@ -20,22 +21,13 @@ export interface StepInfo {
   pte?: PteBlockInfo[];
 }
 
-/** One decoded page-table entry (arm64 or x86 bits mapped onto the same fields). */
-export interface PteCellInfo {
+/** One decoded page-table entry (each architecture's bits mapped onto the same fields: ArchOps.decode). */
+export interface PteCellInfo extends DecodedEntry {
   /** Entry address and the user VA it maps. */
   addr: number;
   va: number;
   /** Raw 64-bit value, hex. */
   value: string;
-  none: boolean;
-  valid: boolean;
-  cont: boolean;
-  af: boolean;
-  dirty: boolean;
-  write: boolean;
-  pfn: number;
-  /** Compact flags (`V C A D W U pfn=0x..`). */
-  text: string;
 }
 
 /** The modelled entries of one PTE table in a state. */
