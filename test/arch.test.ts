@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARCH_NAMES, archOps } from '../src/arch/index.js';
-import { bigHi, bigLo } from '../src/arch/arm64/hwdef.js';
+import { bigHi, bigLo } from '../src/arch/bits.js';
 
 test('arch: archOps by configuration name', () => {
   assert.deepEqual(ARCH_NAMES, ['arm64', 'x86', 'x86-pae']);

@@ -11,7 +11,8 @@
 
 import type { HafdbsConfig, PteSameMode } from './arm64/hwdef.js';
 
-export { HW_FAULT_ACCESS_FLAG, HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, HW_NOCHANGE, HW_UPDATED, hwResultName, type HafdbsConfig, type PteSameMode } from './arm64/hwdef.js';
+export { HW_FAULT_ACCESS_FLAG, HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, HW_NOCHANGE, HW_UPDATED, hwResultName } from './bits.js';
+export type { HafdbsConfig, PteSameMode } from './arm64/hwdef.js';
 
 /** Result of a TLB-hit permission check: usable as is, or the hardware must walk (A/D update). */
 export const TLB_USE = 0;

@@ -28,7 +28,8 @@
 //   - local flushes (local_flush_tlb_page/contpte) do not complete a bbm invalidation: only broadcast,
 //     IPI and paravirt flushes report onTlbiCompleted.
 
-import { HW_FAULT_TRANSLATION, HW_UPDATED, PAGE_SHIFT, hwResultName, type HafdbsConfig } from '../../arch/arm64/hwdef.js';
+import { PAGE_SHIFT, type HafdbsConfig } from '../../arch/arm64/hwdef.js';
+import { HW_FAULT_TRANSLATION, HW_UPDATED, hwResultName } from '../../arch/bits.js';
 import { archOps, type ArchName, type ArchOps } from '../../arch/index.js';
 import { TLB_USE, TLB_WALK } from '../../arch/ops.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';

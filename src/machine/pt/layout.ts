@@ -21,7 +21,8 @@
 
 import type { ConfigEntry, LitmusFile, Pos } from '../../frontend/ast.js';
 import { InputError } from '../../frontend/diagnostics.js';
-import { ALLOWED_CONT_PTES, PAGE_SHIFT, PAGE_SIZE, bigHi, bigLo } from '../../arch/arm64/hwdef.js';
+import { ALLOWED_CONT_PTES, PAGE_SHIFT, PAGE_SIZE } from '../../arch/arm64/hwdef.js';
+import { bigHi, bigLo } from '../../arch/bits.js';
 import { ARCH_NAMES, archOps, archOwning, type ArchName } from '../../arch/index.js';
 
 export { PAGE_SHIFT, PAGE_SIZE };

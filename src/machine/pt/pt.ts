@@ -20,7 +20,7 @@
 // Hot path: hooks and intrinsics call the system's ArchOps (src/arch, `d.arch`), allocation-free word methods.
 
 import type { CondValue } from '../../frontend/ast.js';
-import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, bigHi, bigLo } from '../../arch/arm64/hwdef.js';
+import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, bigHi, bigLo } from '../../arch/bits.js';
 import { archOps, type ArchOps } from '../../arch/index.js';
 import type { RcuData } from '../core.js';
 import { callRcuTableFree } from '../cpu/cpu.js';
