@@ -29,7 +29,7 @@ import { scSystemFromText as litmusSystemFromText } from '../src/sc/backend.js';
 import { litmusFilesUnder } from '../src/frontend/files.js';
 import { runMatrix } from '../src/matrix/run.js';
 import { addSearch, emptyTotals, type SearchTotals } from '../src/explore/result.js';
-import { ALLOWED_CONT_PTES } from '../src/machine/arm64/hwdef.js';
+import { ALLOWED_CONT_PTES } from '../src/arch/arm64/hwdef.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');

@@ -15,8 +15,8 @@ import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
 import { assertSameAsFull } from './support/por-check.js';
 import { evalCond, loc } from './machine-util.js';
-import * as arm from '../src/machine/arm64/pte.js';
-import * as x86 from '../src/machine/x86/pae.js';
+import * as arm from '../src/arch/arm64/pte.js';
+import * as x86 from '../src/arch/x86/pae.js';
 
 export const PMD_ADDR = 0x100000;
 export const TABLE = 0x200000;

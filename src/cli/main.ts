@@ -23,7 +23,7 @@ import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
 import type { FromMatrixWorker, FromWorker, MatrixJob, WorkerJob } from './protocol.js';
 import { MACHINE_CHECKS } from '../machine/pt/machine.js';
-import { ALLOWED_CONT_PTES } from '../machine/arm64/hwdef.js';
+import { ALLOWED_CONT_PTES } from '../arch/arm64/hwdef.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatReplay, makeTraceFile, readTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';

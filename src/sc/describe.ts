@@ -2,8 +2,7 @@
 // decoded PTE block(s) after it. Decoding the entries is the architecture's job; the layout says which
 // entries are modelled.
 
-import * as arm64 from '../machine/arm64/pte.js';
-import * as x86 from '../machine/x86/pae.js';
+import { archOps, type ArchName } from '../arch/index.js';
 import { replay } from '../explore/trace.js';
 import type { TraceStep } from '../explore/result.js';
 import type { PteBlockInfo, PteCellInfo, StepInfo } from '../backend/outcome.js';
@@ -11,24 +10,9 @@ import type { LitmusSystem } from './litmus-system.js';
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
-function decodeCell(arch: string, addr: number, va: number, v: bigint): PteCellInfo {
-  if (arch === 'arm64') {
-    const d = arm64.decodePte(v);
-    return { addr, va, value: '0x' + v.toString(16), none: d.none, valid: d.valid, cont: d.cont, af: d.af, dirty: d.dirty, write: d.write, pfn: d.pfn, text: arm64.describePte(v) };
-  }
-  return {
-    addr,
-    va,
-    value: '0x' + v.toString(16),
-    none: x86.pte_none(v),
-    valid: x86.pte_present(v),
-    cont: false,
-    af: x86.pte_young(v),
-    dirty: x86.pte_dirty(v),
-    write: x86.pte_write(v),
-    pfn: Number(x86.pte_pfn(v)),
-    text: x86.describePte(v),
-  };
+function decodeCell(arch: ArchName, addr: number, va: number, v: bigint): PteCellInfo {
+  const d = archOps(arch).decode(v);
+  return { addr, va, value: '0x' + v.toString(16), none: d.none, valid: d.valid, cont: d.cont, af: d.af, dirty: d.dirty, write: d.write, pfn: d.pfn, text: d.text };
 }
 
 /**

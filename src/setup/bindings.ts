@@ -1,23 +1,13 @@
 // Variant bindings: which model function each kernel name resolves to under a test's configuration
 // (docs/models.md §0.1, §3). Part of the setup: worked out once, read by the lowering.
 
+import { archOps } from '../arch/index.js';
 import type { MachineConfig } from './layout.js';
 
 /** Kernel name → model function, as the configuration binds it (docs/models.md §3). */
 export function variantBindings(cfg: MachineConfig): Record<string, string> {
-  const b: Record<string, string> = {};
-  const x86 = cfg.arch !== 'arm64';
-  // arch
-  if (cfg.arch === 'arm64') {
-    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'pte_clear', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__arm64`;
-  } else if (cfg.arch === 'x86') {
-    for (const n of ['ptep_get', 'set_pte', 'set_ptes', 'ptep_get_and_clear', 'ptep_get_lockless_norecency']) b[n] = `${n}__generic`;
-  } else {
-    for (const n of ['ptep_get', 'set_pte', 'pte_clear']) b[n] = `${n}__pae`;
-    b.set_ptes = 'set_ptes__generic';
-    b.ptep_get_and_clear = `ptep_get_and_clear__pae_${cfg.paeGetAndClear}`;
-    b.ptep_get_lockless_norecency = 'ptep_get_lockless_norecency__generic';
-  }
+  // arch: the primitives and ptep_set_access_flags (src/arch ArchOps.bindings)
+  const b: Record<string, string> = archOps(cfg.arch).bindings(cfg);
   // ptep_get_lockless (+ the contpte gather it uses)
   const pgl: Record<MachineConfig['ptepGetLockless'], string> = {
     'arm64-2024': 'arm64',
@@ -36,7 +26,6 @@ export function variantBindings(cfg: MachineConfig): Record<string, string> {
   // handle_pte_fault(): how orig_pte is read and compared
   b.handle_pte_fault_orig_pte = `handle_pte_fault_orig_pte__${cfg.faultCompare}`;
   b.handle_pte_fault_same = `handle_pte_fault_same__${cfg.faultCompare}`;
-  b.ptep_set_access_flags = `ptep_set_access_flags__${x86 ? 'generic' : cfg.ptepSetAccessFlags}`;
   b.contpte_ptep_set_access_flags = cfg.contpteAccessFlags === 'newest' ? 'contpte_ptep_set_access_flags__newest' : 'contpte_ptep_set_access_flags__arm64_2024';
   // contpte_convert(): whether the intermediate TLBI is elided
   b.contpte_convert_tlbi = cfg.bbml2 ? 'contpte_convert_tlbi__bbml2' : 'contpte_convert_tlbi__bbm';

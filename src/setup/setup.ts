@@ -10,7 +10,8 @@
 
 import type { Cond, FinalCond, LitmusFile, LocRef } from '../frontend/ast.js';
 import { variantBindings } from './bindings.js';
-import { MEMMAP_BASE, STRUCT_PAGE_SIZE, buildLayout, pageReadonly, pageShared, parseMachineConfig, type MachineConfig, type PtLayout } from './layout.js';
+import { archOps } from '../arch/index.js';
+import { MEMMAP_BASE, STRUCT_PAGE_SIZE, buildLayout, parseMachineConfig, type MachineConfig, type PtLayout } from './layout.js';
 import { observedLocations } from './locations.js';
 
 export interface Setup {
@@ -50,8 +51,8 @@ export interface SetupOptions {
 function machineDefines(cfg: MachineConfig, layout: PtLayout): Record<string, bigint> {
   const d: Record<string, bigint> = {
     CONT_PTES: BigInt(cfg.contPtes),
-    PAGE_SHARED: BigInt.asIntN(64, pageShared(cfg.arch)),
-    PAGE_READONLY: BigInt.asIntN(64, pageReadonly(cfg.arch)),
+    PAGE_SHARED: BigInt.asIntN(64, archOps(cfg.arch).pageShared),
+    PAGE_READONLY: BigInt.asIntN(64, archOps(cfg.arch).pageReadonly),
   };
   for (const f of layout.folios) d[f.name] = BigInt(MEMMAP_BASE + f.pfn * STRUCT_PAGE_SIZE);
   return d;
