@@ -1,0 +1,671 @@
+// The cat interpreter: a model (its .bell and .cat files, includes followed) is compiled once into
+// closures; the result runs on one candidate execution at a time and says which checks fail (with a
+// cycle for `acyclic`) and which flags are raised.
+//
+// Semantics follow herd7: a standard prelude (po-loc, rfe, co0, fencerel, …), then the bell, then the
+// cat; `let rec` over non-functions is a least fixpoint iterated from empty; `with x from e` tries each
+// alternative of e unless the execution supplies x (execution.choices, and `co` itself for `co`);
+// `enum` binds the tag set and, for each tag 'foo, the event set Foo (first letter capitalised) of the
+// events annotated with it; `flag` raises its name when its test holds; a check fails when its test
+// does not hold.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CatError, type Pos, errorAt } from './error.js';
+import type { CatExecution } from './execution.js';
+import { LIBDIR, PRELUDE } from './libdir.js';
+import { type CatFile, type Cond, type Expr, type Pat, type Stmt, type TestKind, parseCat } from './parser.js';
+import { Universe } from './relation.js';
+import {
+  type Ctx, EMPTY, type Value, add, binop, elements, explicit, isEmptyValue, rel, set, typeError, valueEqual, vsetOf,
+} from './value.js';
+
+// ---------------------------------------------------------------- loading
+
+export interface LoadOptions {
+  /** Directories searched for includes after the including file's own directory (herd's -I). */
+  searchPath?: readonly string[];
+  /** Variants that `if "name"` tests (the .cfg's `variant` line). */
+  variants?: readonly string[];
+  /** Read a file (default: fs). */
+  readFile?: (path: string) => string;
+}
+
+interface LoadedStmt {
+  stmt: Stmt;
+}
+
+/** Parse a file and inline its includes, in order (the same file may be included more than once). */
+function loadFile(path: string, text: string, opts: LoadOptions, depth: number, out: LoadedStmt[]): void {
+  const f: CatFile = parseCat(text, path);
+  for (const stmt of f.stmts) {
+    if (stmt.k !== 'include') {
+      out.push({ stmt });
+      continue;
+    }
+    if (depth > 32) throw errorAt(stmt.pos, `expected includes to end, found include depth over 32 ("${stmt.file}")`);
+    const resolved = resolveInclude(stmt.file, dirname(path), opts);
+    if (resolved === undefined)
+      throw errorAt(stmt.pos, `expected an includable file, found "${stmt.file}" in none of ${[dirname(path), ...(opts.searchPath ?? []), '<ptelab libdir>'].join(', ')}`);
+    loadFile(resolved.path, resolved.text, opts, depth + 1, out);
+  }
+}
+
+function resolveInclude(name: string, dir: string, opts: LoadOptions): { path: string; text: string } | undefined {
+  const read = opts.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  for (const d of [dir, ...(opts.searchPath ?? [])]) {
+    const p = join(d, name);
+    if (opts.readFile) {
+      try {
+        return { path: p, text: read(p) };
+      } catch {
+        continue;
+      }
+    }
+    if (existsSync(p)) return { path: p, text: read(p) };
+  }
+  const lib = LIBDIR[name];
+  return lib === undefined ? undefined : { path: `<libdir>/${name}`, text: lib };
+}
+
+// ---------------------------------------------------------------- results
+
+export interface FailedCheck {
+  name: string;
+  kind: TestKind;
+  /** For a failed acyclic: one cycle (event ids); for irreflexive: the event related to itself. */
+  witness?: number[];
+}
+
+export interface CatResult {
+  consistent: boolean;
+  failed: FailedCheck[];
+  flags: string[];
+  /** `requires` tests that do not hold (herd: the execution is undefined). */
+  undefinedBy: string[];
+  /** Look up a top-level name after the run (sets as event ids, relations as pairs). */
+  lookup(name: string): number[] | [number, number][] | undefined;
+}
+
+export interface CompiledModel {
+  run(exec: CatExecution): CatResult;
+}
+
+// ---------------------------------------------------------------- environments
+
+class Env {
+  constructor(
+    readonly parent: Env | undefined,
+    readonly vars: Map<string, Value>,
+  ) {}
+  get(name: string): Value | undefined {
+    for (let e: Env | undefined = this; e; e = e.parent) {
+      const v = e.vars.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+  with(vars: Map<string, Value>): Env {
+    return new Env(this, vars);
+  }
+}
+
+type Code = (env: Env, ctx: Ctx) => Value;
+
+// ---------------------------------------------------------------- compiling expressions
+
+function bindPat(pat: Pat, v: Value, pos: Pos): Map<string, Value> {
+  const m = new Map<string, Value>();
+  if (pat.k === 'var') {
+    if (pat.name !== undefined) m.set(pat.name, v);
+    return m;
+  }
+  if (v.t !== 'tuple' || v.vs.length !== pat.names.length) typeError(pos, `a ${pat.names.length}-tuple`, v);
+  pat.names.forEach((n, i) => {
+    if (n !== undefined) m.set(n, v.vs[i]!);
+  });
+  return m;
+}
+
+function compileExpr(e: Expr, variants: ReadonlySet<string>): Code {
+  const c = (x: Expr): Code => compileExpr(x, variants);
+  const pos = e.pos;
+  switch (e.k) {
+    case 'var': {
+      const name = e.name;
+      return (env) => {
+        const v = env.get(name);
+        if (v === undefined) throw errorAt(pos, `expected a defined name, found "${name}"`);
+        return v;
+      };
+    }
+    case 'empty':
+      return () => EMPTY;
+    case 'universe':
+      return (_env, ctx) => ({ t: 'set', b: ctx.u.fullSet() });
+    case 'tag': {
+      const v: Value = { t: 'tag', s: e.tag };
+      return () => v;
+    }
+    case 'explicit': {
+      const es = e.elems.map(c);
+      return (env, ctx) => explicit(es.map((f) => f(env, ctx)), ctx, pos);
+    }
+    case 'tuple': {
+      const es = e.elems.map(c);
+      return (env, ctx) => ({ t: 'tuple', vs: es.map((f) => f(env, ctx)) });
+    }
+    case 'op1': {
+      const a = c(e.e);
+      switch (e.op) {
+        case 'toid':
+          return (env, ctx) => {
+            const v = a(env, ctx);
+            return v.t === 'empty' ? EMPTY : { t: 'rel', b: ctx.u.identity(set(v, ctx, pos)) };
+          };
+        case 'comp':
+          return (env, ctx) => {
+            const v = a(env, ctx);
+            if (v.t === 'set') return { t: 'set', b: ctx.u.complementSet(v.b) };
+            if (v.t === 'rel') return { t: 'rel', b: ctx.u.complementRel(v.b) };
+            return typeError(pos, 'an event set or a relation', v);
+          };
+        case 'star':
+          return (env, ctx) => ({ t: 'rel', b: ctx.u.star(rel(a(env, ctx), ctx, pos)) });
+        case 'opt':
+          return (env, ctx) => ({ t: 'rel', b: ctx.u.opt(rel(a(env, ctx), ctx, pos)) });
+        case 'plus':
+          return (env, ctx) => {
+            const v = a(env, ctx);
+            return v.t === 'empty' ? EMPTY : { t: 'rel', b: ctx.u.plus(rel(v, ctx, pos)) };
+          };
+        case 'inv':
+          return (env, ctx) => {
+            const v = a(env, ctx);
+            return v.t === 'empty' ? EMPTY : { t: 'rel', b: ctx.u.inverse(rel(v, ctx, pos)) };
+          };
+      }
+      break;
+    }
+    case 'op': {
+      const l = c(e.l);
+      const r = c(e.r);
+      switch (e.op) {
+        case 'union':
+        case 'inter':
+        case 'diff': {
+          const op = e.op;
+          return (env, ctx) => binop(op, l(env, ctx), r(env, ctx), pos);
+        }
+        case 'seq':
+          return (env, ctx) => {
+            const a = l(env, ctx);
+            const b = r(env, ctx);
+            if (a.t === 'empty' || b.t === 'empty') {
+              rel(a, ctx, pos);
+              rel(b, ctx, pos);
+              return EMPTY;
+            }
+            return { t: 'rel', b: ctx.u.seq(rel(a, ctx, pos), rel(b, ctx, pos)) };
+          };
+        case 'cartesian':
+          return (env, ctx) => ({ t: 'rel', b: ctx.u.cartesian(set(l(env, ctx), ctx, pos), set(r(env, ctx), ctx, pos)) });
+        case 'add':
+          return (env, ctx) => add(l(env, ctx), r(env, ctx), ctx, pos);
+      }
+      break;
+    }
+    case 'app': {
+      const f = c(e.f);
+      const a = c(e.arg);
+      return (env, ctx) => {
+        const fv = f(env, ctx);
+        if (fv.t !== 'fun') return typeError(pos, 'a function', fv);
+        return fv.f(a(env, ctx), ctx, pos);
+      };
+    }
+    case 'fun': {
+      const body = c(e.body);
+      const pat = e.pat;
+      return (env) => ({ t: 'fun', name: '*fun*', f: (arg, ctx, p) => body(env.with(bindPat(pat, arg, p)), ctx) });
+    }
+    case 'let': {
+      const binder = compileBinds(e.rec, e.binds, variants);
+      const body = c(e.body);
+      return (env, ctx) => body(binder(env, ctx), ctx);
+    }
+    case 'try': {
+      const a = c(e.e);
+      const b = c(e.otherwise);
+      return (env, ctx) => {
+        try {
+          return a(env, ctx);
+        } catch (err) {
+          if (err instanceof CatError) return b(env, ctx);
+          throw err;
+        }
+      };
+    }
+    case 'if': {
+      const cond = compileCond(e.cond, variants);
+      const th = c(e.then);
+      const el = c(e.else);
+      return (env, ctx) => (cond(env, ctx) ? th(env, ctx) : el(env, ctx));
+    }
+    case 'matchTag': {
+      const scrut = c(e.e);
+      const clauses = e.clauses.map(([t, x]) => [t, c(x)] as const);
+      const dflt = e.dflt ? c(e.dflt) : undefined;
+      return (env, ctx) => {
+        const v = scrut(env, ctx);
+        if (v.t !== 'tag') return typeError(pos, 'a tag', v);
+        const hit = clauses.find(([t]) => t === v.s);
+        if (hit) return hit[1](env, ctx);
+        if (dflt) return dflt(env, ctx);
+        throw errorAt(pos, `expected a matching clause, found the tag '${v.s}`);
+      };
+    }
+    case 'matchSet': {
+      const scrut = c(e.e);
+      const ifEmpty = c(e.ifEmpty);
+      const ifElt = c(e.ifElt);
+      const { elt, rest } = e;
+      return (env, ctx) => {
+        const v = scrut(env, ctx);
+        const els = elements(v, ctx, pos);
+        if (els.length === 0) return ifEmpty(env, ctx);
+        const m = new Map<string, Value>();
+        const x = els[0]!;
+        if (elt !== undefined) m.set(elt, x);
+        if (rest !== undefined) m.set(rest, removeFirst(v, x, els, ctx));
+        return ifElt(env.with(m), ctx);
+      };
+    }
+  }
+  throw errorAt(pos, `expected a supported expression, found ${(e as Expr).k}`);
+}
+
+function removeFirst(v: Value, x: Value, els: Value[], ctx: Ctx): Value {
+  if (v.t === 'set' && x.t === 'event') {
+    const b = v.b.slice();
+    b[x.e >>> 5]! &= ~(1 << (x.e & 31));
+    return { t: 'set', b };
+  }
+  if (v.t === 'rel' && x.t === 'tuple') {
+    const b = v.b.slice();
+    const p = (x.vs[0] as { e: number }).e;
+    const q = (x.vs[1] as { e: number }).e;
+    b[p * ctx.u.w + (q >>> 5)]! &= ~(1 << (q & 31));
+    return { t: 'rel', b };
+  }
+  return { t: 'vset', vs: els.slice(1) };
+}
+
+function compileCond(cond: Cond, variants: ReadonlySet<string>): (env: Env, ctx: Ctx) => boolean {
+  if (cond.k === 'variant') {
+    const on = variants.has(cond.name);
+    return () => on;
+  }
+  const l = compileExpr(cond.l, variants);
+  const r = compileExpr(cond.r, variants);
+  const pos = cond.l.pos;
+  switch (cond.k) {
+    case 'eq':
+      return (env, ctx) => valueEqual(l(env, ctx), r(env, ctx));
+    case 'subset':
+      return (env, ctx) => isEmptyValue(binop('diff', l(env, ctx), r(env, ctx), pos));
+    case 'in':
+      return (env, ctx) => {
+        const x = l(env, ctx);
+        return elements(r(env, ctx), ctx, pos).some((y) => valueEqual(x, y));
+      };
+  }
+}
+
+const MAX_FIXPOINT = 10_000;
+
+/** Compile a `let` or `let rec` group: returns the extended environment. */
+function compileBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: Expr }[], variants: ReadonlySet<string>): (env: Env, ctx: Ctx) => Env {
+  const codes = binds.map((b) => ({ pos: b.pos, pat: b.pat, code: compileExpr(b.e, variants), isFun: b.e.k === 'fun' }));
+  if (!rec)
+    return (env, ctx) => {
+      const m = new Map<string, Value>();
+      for (const b of codes) for (const [k, v] of bindPat(b.pat, b.code(env, ctx), b.pos)) m.set(k, v);
+      return env.with(m);
+    };
+  if (codes.every((b) => b.isFun))
+    // Recursive functions: closures over a frame that holds themselves.
+    return (env, ctx) => {
+      const m = new Map<string, Value>();
+      const frame = env.with(m);
+      for (const b of codes) for (const [k, v] of bindPat(b.pat, b.code(frame, ctx), b.pos)) m.set(k, v);
+      return frame;
+    };
+  // Least fixpoint: every name starts empty; recompute all until nothing changes.
+  return (env, ctx) => {
+    let m = new Map<string, Value>();
+    for (const b of codes) for (const [k] of bindPat(b.pat, EMPTY, b.pos).entries()) m.set(k, EMPTY);
+    if (codes.some((b) => b.pat.k === 'tuple')) throw errorAt(codes[0]!.pos, 'expected a name in let rec, found a tuple pattern');
+    for (let it = 0; ; it++) {
+      if (it > MAX_FIXPOINT) throw errorAt(codes[0]!.pos, 'expected let rec to reach a fixpoint, found none after 10000 rounds');
+      const frame = env.with(m);
+      const next = new Map<string, Value>();
+      for (const b of codes) for (const [k, v] of bindPat(b.pat, b.code(frame, ctx), b.pos)) next.set(k, v);
+      let same = true;
+      for (const [k, v] of next) if (!valueEqual(v, m.get(k)!)) same = false;
+      m = next;
+      if (same) return env.with(m);
+    }
+  };
+}
+
+// ---------------------------------------------------------------- statements
+
+interface RunState {
+  failed: FailedCheck[];
+  flags: string[];
+  undefinedBy: string[];
+}
+
+type Step =
+  | { k: 'env'; f: (env: Env, ctx: Ctx) => Env }
+  | { k: 'test'; f: (env: Env, ctx: Ctx, st: RunState) => void }
+  | { k: 'with'; name: string; pos: Pos; code: Code };
+
+function capitalise(tag: string): string {
+  return tag.charAt(0).toUpperCase() + tag.slice(1);
+}
+
+function compileStmt(s: Stmt, variants: ReadonlySet<string>): Step | undefined {
+  switch (s.k) {
+    case 'let':
+      return { k: 'env', f: compileBinds(s.rec, s.binds, variants) };
+    case 'enum': {
+      const tags = s.tags;
+      return {
+        k: 'env',
+        f: (env, ctx) => {
+          const m = new Map<string, Value>();
+          m.set(s.name, vsetOf(tags.map((t) => ({ t: 'tag', s: t }))));
+          const tagSets = env.get(TAGSETS) as unknown as { t: 'fun'; f: (v: Value, c: Ctx, p: Pos) => Value };
+          for (const t of tags) m.set(capitalise(t), tagSets.f({ t: 'tag', s: t }, ctx, s.pos));
+          return env.with(m);
+        },
+      };
+    }
+    case 'with':
+      return { k: 'with', name: s.name, pos: s.pos, code: compileExpr(s.e, variants) };
+    case 'test': {
+      const code = compileExpr(s.e, variants);
+      const { kind, negated, mode, name, pos } = s;
+      return {
+        k: 'test',
+        f: (env, ctx, st) => {
+          const v = code(env, ctx);
+          let holds: boolean;
+          let witness: number[] | undefined;
+          if (kind === 'empty') holds = isEmptyValue(v);
+          else {
+            const r = rel(v, ctx, pos);
+            if (kind === 'acyclic') witness = ctx.u.findCycle(r);
+            else {
+              const i = ctx.u.isIrreflexive(r);
+              witness = i === undefined ? undefined : [i];
+            }
+            holds = witness === undefined;
+          }
+          if (negated) holds = !holds;
+          if (mode === 'flag') {
+            if (holds) st.flags.push(name);
+          } else if (!holds) {
+            if (mode === 'requires') st.undefinedBy.push(name);
+            else st.failed.push(negated || witness === undefined ? { name, kind } : { name, kind, witness });
+          }
+        },
+      };
+    }
+    case 'instructions':
+    case 'show':
+    case 'include':
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- the execution's predefined names
+
+const TAGSETS = ' tag-sets';
+
+/** Event kinds herd's C front end can produce, predefined (possibly empty) for every execution. */
+export const C_KINDS: readonly string[] = ['R', 'W', 'F', 'LKR', 'LKW', 'UL', 'LF', 'RL', 'RU'];
+/** Further predefined sets (filled from CatEvent.sets). */
+export const C_SETS: readonly string[] = ['RMW', 'IW', 'FW'];
+
+function fn(name: string, f: (arg: Value, ctx: Ctx, pos: Pos) => Value): Value {
+  return { t: 'fun', name, f };
+}
+
+function tuple2(v: Value, pos: Pos): [Value, Value] {
+  if (v.t !== 'tuple' || v.vs.length !== 2) typeError(pos, 'two arguments', v);
+  return [v.vs[0]!, v.vs[1]!];
+}
+
+/** All strict total orders of the events of s that contain r restricted to s. */
+function linearisations(s: Uint32Array, r: Uint32Array, ctx: Ctx): Value[] {
+  const { u } = ctx;
+  const evs = u.members(s);
+  const out: Value[] = [];
+  const order: number[] = [];
+  const used = new Set<number>();
+  const go = (): void => {
+    if (order.length === evs.length) {
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) pairs.push([order[i]!, order[j]!]);
+      out.push({ t: 'rel', b: u.relOf(pairs) });
+      return;
+    }
+    for (const e of evs) {
+      if (used.has(e)) continue;
+      if (evs.some((p) => p !== e && !used.has(p) && u.hasPair(r, p, e))) continue;
+      used.add(e);
+      order.push(e);
+      go();
+      order.pop();
+      used.delete(e);
+    }
+  };
+  go();
+  return out;
+}
+
+function builtins(): Map<string, Value> {
+  const m = new Map<string, Value>();
+  m.set('domain', fn('domain', (v, ctx, pos) => (v.t === 'empty' ? EMPTY : { t: 'set', b: ctx.u.domain(rel(v, ctx, pos)) })));
+  m.set('range', fn('range', (v, ctx, pos) => (v.t === 'empty' ? EMPTY : { t: 'set', b: ctx.u.range(rel(v, ctx, pos)) })));
+  m.set('singlestep', fn('singlestep', (v, ctx, pos) => ({ t: 'rel', b: ctx.u.singlestep(rel(v, ctx, pos)) })));
+  const valuesRel = (same: boolean) => (v: Value, ctx: Ctx, pos: Pos): Value => {
+    const r = rel(v, ctx, pos);
+    const pairs = ctx.u.pairs(r).filter(([a, b]) => (ctx.values[a] === ctx.values[b]) === same);
+    return { t: 'rel', b: ctx.u.relOf(pairs) };
+  };
+  m.set('different-values', fn('different-values', valuesRel(false)));
+  m.set('same-values', fn('same-values', valuesRel(true)));
+  m.set('classes-loc', fn('classes-loc', (v, ctx, pos) => {
+    const s = set(v, ctx, pos);
+    const groups = new Map<number, number[]>();
+    for (const e of ctx.u.members(s)) {
+      const l = ctx.locOf[e]!;
+      if (l < 0) continue;
+      if (!groups.has(l)) groups.set(l, []);
+      groups.get(l)!.push(e);
+    }
+    return { t: 'vset', vs: [...groups.values()].map((es) => ({ t: 'set', b: ctx.u.setOf(es) }) as Value) };
+  }));
+  m.set('linearisations', fn('linearisations', (v, ctx, pos) => {
+    const [s, r] = tuple2(v, pos);
+    return { t: 'vset', vs: linearisations(set(s, ctx, pos), rel(r, ctx, pos), ctx) };
+  }));
+  // cross(S): for a set S of sets of relations, the set of all unions picking one relation from each.
+  m.set('cross', fn('cross', (v, ctx, pos) => {
+    let acc: Value[] = [EMPTY];
+    for (const alts of elements(v, ctx, pos)) {
+      const next: Value[] = [];
+      for (const a of acc) for (const o of elements(alts, ctx, pos)) next.push(binop('union', o, a, pos));
+      acc = next;
+    }
+    return vsetOf(acc.map((x) => (x.t === 'empty' ? ({ t: 'rel', b: ctx.u.emptyRel() } as Value) : x)));
+  }));
+  m.set('map', fn('map', (f, _ctx, pos) => {
+    if (f.t !== 'fun') return typeError(pos, 'a function', f);
+    return fn('map', (s, ctx, p) => vsetOf(elements(s, ctx, p).map((x) => f.f(x, ctx, p))));
+  }));
+  return m;
+}
+
+const BUILTINS = builtins();
+
+function baseEnv(exec: CatExecution, ctx: Ctx, kinds: readonly string[], extraSets: readonly string[]): Env {
+  const { u } = ctx;
+  const evs = exec.events;
+  const m = new Map<string, Value>(BUILTINS);
+  const setWhere = (p: (i: number) => boolean): Value => ({ t: 'set', b: u.setOf(evs.map((_, i) => i).filter(p)) });
+  const allKinds = new Set([...kinds, ...evs.map((e) => e.kind)]);
+  for (const k of allKinds) m.set(k, setWhere((i) => evs[i]!.kind === k));
+  const allSets = new Set([...extraSets, ...evs.flatMap((e) => e.sets ?? [])]);
+  for (const s of allSets) m.set(s, setWhere((i) => (evs[i]!.sets ?? []).includes(s)));
+  m.set('IW', setWhere((i) => evs[i]!.thread < 0 && evs[i]!.kind === 'W' || (evs[i]!.sets ?? []).includes('IW')));
+  m.set('M', binop('union', m.get('R')!, m.get('W')!, { file: '<predefined>', line: 0, col: 0 }));
+  const r = (pairs: readonly (readonly [number, number])[] | undefined): Value => ({ t: 'rel', b: u.relOf(pairs ?? []) });
+  const poPairs: [number, number][] = [];
+  if (exec.po) poPairs.push(...exec.po.map(([a, b]) => [a, b] as [number, number]));
+  else
+    for (let a = 0; a < evs.length; a++)
+      for (let b = a + 1; b < evs.length; b++) if (evs[a]!.thread >= 0 && evs[a]!.thread === evs[b]!.thread) poPairs.push([a, b]);
+  m.set('po', { t: 'rel', b: exec.po ? u.plus(u.relOf(poPairs)) : u.relOf(poPairs) });
+  m.set('rf', r(exec.rf));
+  m.set('co', { t: 'rel', b: u.plus(u.relOf(exec.co)) });
+  m.set('rmw', r(exec.rmw));
+  m.set('addr', r(exec.addr));
+  m.set('data', r(exec.data));
+  m.set('ctrl', r(exec.ctrl));
+  m.set('id', { t: 'rel', b: u.identity() });
+  const sameThread: [number, number][] = [];
+  const sameLoc: [number, number][] = [];
+  for (let a = 0; a < evs.length; a++)
+    for (let b = 0; b < evs.length; b++) {
+      if (evs[a]!.thread === evs[b]!.thread) sameThread.push([a, b]);
+      if (evs[a]!.loc !== undefined && evs[a]!.loc === evs[b]!.loc) sameLoc.push([a, b]);
+    }
+  m.set('int', r(sameThread));
+  m.set('ext', { t: 'rel', b: u.complementRel(u.relOf(sameThread)) });
+  m.set('loc', r(sameLoc));
+  m.set(TAGSETS, fn(TAGSETS, (t) => setWhere((i) => (evs[i]!.tags ?? []).includes((t as { s: string }).s))));
+  return new Env(undefined, m);
+}
+
+// ---------------------------------------------------------------- the compiled model
+
+export interface ModelSource {
+  path: string;
+  /** The file's text; read from `path` when absent. */
+  text?: string;
+}
+
+/**
+ * Compile a model from its files in order (herd: the bell, then the cat), after the prelude.
+ * Each file's includes are followed (relative to it, then opts.searchPath, then ptelab's libdir).
+ */
+export function compileModel(files: readonly ModelSource[], opts: LoadOptions = {}): CompiledModel {
+  const loaded: LoadedStmt[] = [];
+  loadFile('<prelude>', PRELUDE, opts, 0, loaded);
+  for (const f of files) {
+    const text = f.text ?? (opts.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(f.path);
+    loadFile(f.path, text, opts, 0, loaded);
+  }
+  const variants = new Set(opts.variants ?? []);
+  const steps = loaded.map((l) => compileStmt(l.stmt, variants)).filter((s): s is Step => s !== undefined);
+
+  return {
+    run(exec: CatExecution): CatResult {
+      const u = new Universe(exec.events.length);
+      const locIds = new Map<string, number>();
+      const locOf = new Int32Array(exec.events.length).fill(-1);
+      exec.events.forEach((e, i) => {
+        if (e.loc === undefined) return;
+        if (!locIds.has(e.loc)) locIds.set(e.loc, locIds.size);
+        locOf[i] = locIds.get(e.loc)!;
+      });
+      const ctx: Ctx = { u, locOf, values: exec.events.map((e) => e.value) };
+      const env0 = baseEnv(exec, ctx, C_KINDS, C_SETS);
+      const supplied = (name: string): Value | undefined => {
+        const c = exec.choices?.[name];
+        if (c) return { t: 'rel', b: name === 'co' ? u.plus(u.relOf(c)) : u.relOf(c) };
+        if (name === 'co') return env0.get('co');
+        return undefined;
+      };
+      let firstFail: { st: RunState; env: Env } | undefined;
+      const runFrom = (i: number, env: Env, st: RunState): { st: RunState; env: Env } | undefined => {
+        for (; i < steps.length; i++) {
+          const s = steps[i]!;
+          if (s.k === 'env') env = s.f(env, ctx);
+          else if (s.k === 'test') s.f(env, ctx, st);
+          else {
+            const given = supplied(s.name);
+            const alts = given ? [given] : elements(s.code(env, ctx), ctx, s.pos);
+            for (const alt of alts) {
+              const sub: RunState = { failed: [...st.failed], flags: [...st.flags], undefinedBy: [...st.undefinedBy] };
+              const res = runFrom(i + 1, env.with(new Map([[s.name, alt]])), sub);
+              if (res) return res;
+            }
+            return undefined;
+          }
+        }
+        if (st.failed.length === 0) return { st, env };
+        firstFail ??= { st, env };
+        return undefined;
+      };
+      const ok = runFrom(0, env0, { failed: [], flags: [], undefinedBy: [] });
+      const res = ok ?? firstFail;
+      if (!res) {
+        // No alternative at all for some `with`: no candidate, which herd reports as no execution.
+        return { consistent: false, failed: [{ name: 'with-no-choice', kind: 'empty' }], flags: [], undefinedBy: [], lookup: () => undefined };
+      }
+      return {
+        consistent: ok !== undefined,
+        failed: res.st.failed,
+        flags: res.st.flags,
+        undefinedBy: res.st.undefinedBy,
+        lookup(name) {
+          const v = res.env.get(name);
+          if (v === undefined) return undefined;
+          if (v.t === 'set') return u.members(v.b);
+          if (v.t === 'rel') return u.pairs(v.b);
+          if (v.t === 'empty') return [];
+          return undefined;
+        },
+      };
+    },
+  };
+}
+
+/** The files a herd .cfg names (`bell`, `model`, `variant`), resolved next to the .cfg. */
+export function readCfg(cfgPath: string, readFile: (p: string) => string = (p) => readFileSync(p, 'utf8')): { files: ModelSource[]; variants: string[]; macros: string | undefined } {
+  const dir = dirname(cfgPath);
+  const files: ModelSource[] = [];
+  const variants: string[] = [];
+  let bell: string | undefined;
+  let model: string | undefined;
+  let macros: string | undefined;
+  for (const raw of readFile(cfgPath).split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    const m = /^(\S+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const [, key, val] = m as unknown as [string, string, string];
+    if (key === 'bell') bell = join(dir, val);
+    else if (key === 'model') model = join(dir, val);
+    else if (key === 'macros') macros = join(dir, val);
+    else if (key === 'variant') variants.push(...val.split(/[,\s]+/).filter(Boolean));
+  }
+  if (bell) files.push({ path: bell });
+  if (model) files.push({ path: model });
+  return { files, variants, macros };
+}
