@@ -142,6 +142,7 @@ export function elements(v: Value, ctx: Ctx, pos: Pos): Value[] {
 
 /** An explicit set `{a, b, …}`: events make an event set, event pairs a relation, anything else a set of values. */
 export function explicit(vs: Value[], ctx: Ctx, pos: Pos): Value {
+  if (vs.some((v) => v.t !== 'event') && !vs.every((v) => isPair(v))) return vsetOf(vs);
   let acc: Value = EMPTY;
   for (const v of vs) acc = add(v, acc, ctx, pos);
   return acc;
