@@ -341,22 +341,35 @@ function compileBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: Exp
       for (const b of codes) for (const [k, v] of bindPat(b.pat, b.code(frame, ctx), b.pos)) m.set(k, v);
       return frame;
     };
-  // Least fixpoint: every name starts empty; recompute all until nothing changes.
+  // Least fixpoint as herd computes it: every name starts empty; each round evaluates the bindings in
+  // order, each seeing the values already updated in this round; stop when no value grew (new ⊆ old).
   return (env, ctx) => {
-    let m = new Map<string, Value>();
-    for (const b of codes) for (const [k] of bindPat(b.pat, EMPTY, b.pos).entries()) m.set(k, EMPTY);
     if (codes.some((b) => b.pat.k === 'tuple')) throw errorAt(codes[0]!.pos, 'expected a name in let rec, found a tuple pattern');
+    const names = codes.map((b) => (b.pat as { name: string | undefined }).name);
+    const m = new Map<string, Value>();
+    for (const n of names) if (n !== undefined) m.set(n, EMPTY);
+    const frame = env.with(m);
+    let old: Value[] = names.map(() => EMPTY);
     for (let it = 0; ; it++) {
       if (it > MAX_FIXPOINT) throw errorAt(codes[0]!.pos, 'expected let rec to reach a fixpoint, found none after 10000 rounds');
-      const frame = env.with(m);
-      const next = new Map<string, Value>();
-      for (const b of codes) for (const [k, v] of bindPat(b.pat, b.code(frame, ctx), b.pos)) next.set(k, v);
-      let same = true;
-      for (const [k, v] of next) if (!valueEqual(v, m.get(k)!)) same = false;
-      m = next;
-      if (same) return env.with(m);
+      const next: Value[] = [];
+      codes.forEach((b, i) => {
+        const v = b.code(frame, ctx);
+        next.push(v);
+        if (names[i] !== undefined) m.set(names[i]!, v);
+      });
+      if (next.every((v, i) => isSubset(v, old[i]!, codes[i]!.pos))) return frame;
+      old = next;
     }
   };
+}
+
+/** a ⊆ b, for the fixpoint test. */
+function isSubset(a: Value, b: Value, pos: Pos): boolean {
+  if (a.t === 'empty') return true;
+  if (b.t === 'empty') return isEmptyValue(a);
+  if (a.t === 'fun' || b.t === 'fun') return a === b;
+  return isEmptyValue(binop('diff', a, b, pos));
 }
 
 // ---------------------------------------------------------------- statements
