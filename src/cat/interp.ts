@@ -29,6 +29,10 @@ export interface LoadOptions {
   variants?: readonly string[];
   /** Read a file (default: fs). */
   readFile?: (path: string) => string;
+  /** Event kinds predefined as sets (default C_KINDS); an execution may use only these. */
+  kinds?: readonly string[];
+  /** Further predefined event sets, filled from CatEvent.sets (default C_SETS). */
+  sets?: readonly string[];
 }
 
 interface LoadedStmt {
@@ -112,6 +116,34 @@ class Env {
 
 type Code = (env: Env, ctx: Ctx) => Value;
 
+/**
+ * Compile-time scope. Top-level names are resolved to slots when the model is compiled (each
+ * definition gets a fresh slot, so a closure keeps seeing the definition it was compiled against);
+ * names bound inside expressions (parameters, let … in, match) live in a run-time Env.
+ */
+class Scope {
+  constructor(
+    readonly variants: ReadonlySet<string>,
+    readonly top: Map<string, number>,
+    readonly locals: ReadonlySet<string>,
+    readonly slotCount: { n: number },
+  ) {}
+  local(names: readonly (string | undefined)[]): Scope {
+    const l = new Set(this.locals);
+    for (const n of names) if (n !== undefined) l.add(n);
+    return new Scope(this.variants, this.top, l, this.slotCount);
+  }
+  define(name: string): number {
+    const i = this.slotCount.n++;
+    this.top.set(name, i);
+    return i;
+  }
+}
+
+function patNames(p: Pat): (string | undefined)[] {
+  return p.k === 'var' ? [p.name] : p.names;
+}
+
 // ---------------------------------------------------------------- compiling expressions
 
 function bindPat(pat: Pat, v: Value, pos: Pos): Map<string, Value> {
@@ -127,17 +159,19 @@ function bindPat(pat: Pat, v: Value, pos: Pos): Map<string, Value> {
   return m;
 }
 
-function compileExpr(e: Expr, variants: ReadonlySet<string>): Code {
-  const c = (x: Expr): Code => compileExpr(x, variants);
+function compileExpr(e: Expr, sc: Scope): Code {
+  const c = (x: Expr): Code => compileExpr(x, sc);
   const pos = e.pos;
   switch (e.k) {
     case 'var': {
       const name = e.name;
-      return (env) => {
-        const v = env.get(name);
-        if (v === undefined) throw errorAt(pos, `expected a defined name, found "${name}"`);
-        return v;
+      const undef = (): never => {
+        throw errorAt(pos, `expected a defined name, found "${name}"`);
       };
+      if (sc.locals.has(name)) return (env) => env.get(name) ?? undef();
+      const slot = sc.top.get(name);
+      if (slot === undefined) return undef;
+      return (_env, ctx) => ctx.slots[slot] ?? undef();
     }
     case 'empty':
       return () => EMPTY;
@@ -225,13 +259,13 @@ function compileExpr(e: Expr, variants: ReadonlySet<string>): Code {
       };
     }
     case 'fun': {
-      const body = c(e.body);
+      const body = compileExpr(e.body, sc.local(patNames(e.pat)));
       const pat = e.pat;
       return (env) => ({ t: 'fun', name: '*fun*', f: (arg, ctx, p) => body(env.with(bindPat(pat, arg, p)), ctx) });
     }
     case 'let': {
-      const binder = compileBinds(e.rec, e.binds, variants);
-      const body = c(e.body);
+      const binder = compileBinds(e.rec, e.binds, sc);
+      const body = compileExpr(e.body, sc.local(e.binds.flatMap((b) => patNames(b.pat))));
       return (env, ctx) => body(binder(env, ctx), ctx);
     }
     case 'try': {
@@ -247,7 +281,7 @@ function compileExpr(e: Expr, variants: ReadonlySet<string>): Code {
       };
     }
     case 'if': {
-      const cond = compileCond(e.cond, variants);
+      const cond = compileCond(e.cond, sc);
       const th = c(e.then);
       const el = c(e.else);
       return (env, ctx) => (cond(env, ctx) ? th(env, ctx) : el(env, ctx));
@@ -268,7 +302,7 @@ function compileExpr(e: Expr, variants: ReadonlySet<string>): Code {
     case 'matchSet': {
       const scrut = c(e.e);
       const ifEmpty = c(e.ifEmpty);
-      const ifElt = c(e.ifElt);
+      const ifElt = compileExpr(e.ifElt, sc.local([e.elt, e.rest]));
       const { elt, rest } = e;
       return (env, ctx) => {
         const v = scrut(env, ctx);
@@ -301,13 +335,13 @@ function removeFirst(v: Value, x: Value, els: Value[], ctx: Ctx): Value {
   return { t: 'vset', vs: els.slice(1) };
 }
 
-function compileCond(cond: Cond, variants: ReadonlySet<string>): (env: Env, ctx: Ctx) => boolean {
+function compileCond(cond: Cond, sc: Scope): (env: Env, ctx: Ctx) => boolean {
   if (cond.k === 'variant') {
-    const on = variants.has(cond.name);
+    const on = sc.variants.has(cond.name);
     return () => on;
   }
-  const l = compileExpr(cond.l, variants);
-  const r = compileExpr(cond.r, variants);
+  const l = compileExpr(cond.l, sc);
+  const r = compileExpr(cond.r, sc);
   const pos = cond.l.pos;
   switch (cond.k) {
     case 'eq':
@@ -324,9 +358,10 @@ function compileCond(cond: Cond, variants: ReadonlySet<string>): (env: Env, ctx:
 
 const MAX_FIXPOINT = 10_000;
 
-/** Compile a `let` or `let rec` group: returns the extended environment. */
-function compileBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: Expr }[], variants: ReadonlySet<string>): (env: Env, ctx: Ctx) => Env {
-  const codes = binds.map((b) => ({ pos: b.pos, pat: b.pat, code: compileExpr(b.e, variants), isFun: b.e.k === 'fun' }));
+/** Compile a `let … in` or `let rec … in` group: returns the extended run-time environment. */
+function compileBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: Expr }[], sc0: Scope): (env: Env, ctx: Ctx) => Env {
+  const sc = rec ? sc0.local(binds.flatMap((b) => patNames(b.pat))) : sc0;
+  const codes = binds.map((b) => ({ pos: b.pos, pat: b.pat, code: compileExpr(b.e, sc), isFun: b.e.k === 'fun' }));
   if (!rec)
     return (env, ctx) => {
       const m = new Map<string, Value>();
@@ -381,40 +416,94 @@ interface RunState {
 }
 
 type Step =
-  | { k: 'env'; f: (env: Env, ctx: Ctx) => Env }
-  | { k: 'test'; f: (env: Env, ctx: Ctx, st: RunState) => void }
-  | { k: 'with'; name: string; pos: Pos; code: Code };
+  | { k: 'do'; f: (ctx: Ctx) => void }
+  | { k: 'test'; f: (ctx: Ctx, st: RunState) => void }
+  | { k: 'with'; slot: number; name: string; pos: Pos; code: Code };
 
 function capitalise(tag: string): string {
   return tag.charAt(0).toUpperCase() + tag.slice(1);
 }
 
-function compileStmt(s: Stmt, variants: ReadonlySet<string>): Step | undefined {
+const ROOT = new Env(undefined, new Map());
+
+/** A top-level `let` or `let rec`: the names get fresh slots; the run-time part fills them. */
+function compileTopBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: Expr }[], sc: Scope): (ctx: Ctx) => void {
+  const define = (b: { pat: Pat }): (number | undefined)[] => patNames(b.pat).map((n) => (n === undefined ? undefined : sc.define(n)));
+  if (!rec) {
+    const codes = binds.map((b) => ({ pos: b.pos, pat: b.pat, code: compileExpr(b.e, sc) }));
+    const slots = binds.map(define);
+    return (ctx) => {
+      const vals = codes.map((b) => b.code(ROOT, ctx));
+      codes.forEach((b, i) => {
+        const v = vals[i]!;
+        const ss = slots[i]!;
+        if (b.pat.k === 'var') {
+          if (ss[0] !== undefined) ctx.slots[ss[0]] = v;
+          return;
+        }
+        const m = bindPat(b.pat, v, b.pos);
+        b.pat.names.forEach((n, j) => {
+          if (n !== undefined) ctx.slots[ss[j]!] = m.get(n)!;
+        });
+      });
+    };
+  }
+  if (binds.some((b) => b.pat.k === 'tuple')) throw errorAt(binds[0]!.pos, 'expected a name in let rec, found a tuple pattern');
+  const slots = binds.map((b) => define(b)[0]);
+  const codes = binds.map((b) => ({ pos: b.pos, code: compileExpr(b.e, sc), isFun: b.e.k === 'fun' }));
+  if (codes.every((b) => b.isFun))
+    return (ctx) => {
+      codes.forEach((b, i) => {
+        if (slots[i] !== undefined) ctx.slots[slots[i]!] = b.code(ROOT, ctx);
+      });
+    };
+  // Least fixpoint as herd computes it (see compileBinds).
+  return (ctx) => {
+    for (const sl of slots) if (sl !== undefined) ctx.slots[sl] = EMPTY;
+    let old: Value[] = codes.map(() => EMPTY);
+    for (let it = 0; ; it++) {
+      if (it > MAX_FIXPOINT) throw errorAt(codes[0]!.pos, 'expected let rec to reach a fixpoint, found none after 10000 rounds');
+      const next = codes.map((b, i) => {
+        const v = b.code(ROOT, ctx);
+        if (slots[i] !== undefined) ctx.slots[slots[i]!] = v;
+        return v;
+      });
+      if (next.every((v, i) => isSubset(v, old[i]!, codes[i]!.pos))) return;
+      old = next;
+    }
+  };
+}
+
+function compileStmt(s: Stmt, sc: Scope): Step | undefined {
   switch (s.k) {
     case 'let':
-      return { k: 'env', f: compileBinds(s.rec, s.binds, variants) };
+      return { k: 'do', f: compileTopBinds(s.rec, s.binds, sc) };
     case 'enum': {
       const tags = s.tags;
+      const tagSets = sc.top.get(TAGSETS)!;
+      const enumSlot = sc.define(s.name);
+      const tagSlots = tags.map((t) => sc.define(capitalise(t)));
+      const all = vsetOf(tags.map((t) => ({ t: 'tag', s: t })));
       return {
-        k: 'env',
-        f: (env, ctx) => {
-          const m = new Map<string, Value>();
-          m.set(s.name, vsetOf(tags.map((t) => ({ t: 'tag', s: t }))));
-          const tagSets = env.get(TAGSETS) as unknown as { t: 'fun'; f: (v: Value, c: Ctx, p: Pos) => Value };
-          for (const t of tags) m.set(capitalise(t), tagSets.f({ t: 'tag', s: t }, ctx, s.pos));
-          return env.with(m);
+        k: 'do',
+        f: (ctx) => {
+          ctx.slots[enumSlot] = all;
+          const f = ctx.slots[tagSets] as { t: 'fun'; f: (v: Value, c: Ctx, p: Pos) => Value };
+          tags.forEach((t, i) => (ctx.slots[tagSlots[i]!] = f.f({ t: 'tag', s: t }, ctx, s.pos)));
         },
       };
     }
-    case 'with':
-      return { k: 'with', name: s.name, pos: s.pos, code: compileExpr(s.e, variants) };
+    case 'with': {
+      const code = compileExpr(s.e, sc);
+      return { k: 'with', slot: sc.define(s.name), name: s.name, pos: s.pos, code };
+    }
     case 'test': {
-      const code = compileExpr(s.e, variants);
+      const code = compileExpr(s.e, sc);
       const { kind, negated, mode, name, pos } = s;
       return {
         k: 'test',
-        f: (env, ctx, st) => {
-          const v = code(env, ctx);
+        f: (ctx, st) => {
+          const v = code(ROOT, ctx);
           let holds: boolean;
           let witness: number[] | undefined;
           if (kind === 'empty') holds = isEmptyValue(v);
@@ -536,15 +625,15 @@ function builtins(): Map<string, Value> {
 
 const BUILTINS = builtins();
 
-function baseEnv(exec: CatExecution, ctx: Ctx, kinds: readonly string[], extraSets: readonly string[]): Env {
+const BASE_RELS = ['IW', 'M', 'po', 'rf', 'co', 'rmw', 'addr', 'data', 'ctrl', 'id', 'int', 'ext', 'loc', TAGSETS];
+
+function baseValues(exec: CatExecution, ctx: Ctx, kinds: readonly string[], extraSets: readonly string[]): Map<string, Value> {
   const { u } = ctx;
   const evs = exec.events;
   const m = new Map<string, Value>(BUILTINS);
   const setWhere = (p: (i: number) => boolean): Value => ({ t: 'set', b: u.setOf(evs.map((_, i) => i).filter(p)) });
-  const allKinds = new Set([...kinds, ...evs.map((e) => e.kind)]);
-  for (const k of allKinds) m.set(k, setWhere((i) => evs[i]!.kind === k));
-  const allSets = new Set([...extraSets, ...evs.flatMap((e) => e.sets ?? [])]);
-  for (const s of allSets) m.set(s, setWhere((i) => (evs[i]!.sets ?? []).includes(s)));
+  for (const k of kinds) m.set(k, setWhere((i) => evs[i]!.kind === k));
+  for (const s of extraSets) m.set(s, setWhere((i) => (evs[i]!.sets ?? []).includes(s)));
   m.set('IW', setWhere((i) => evs[i]!.thread < 0 && evs[i]!.kind === 'W' || (evs[i]!.sets ?? []).includes('IW')));
   m.set('M', binop('union', m.get('R')!, m.get('W')!, { file: '<predefined>', line: 0, col: 0 }));
   const r = (pairs: readonly (readonly [number, number])[] | undefined): Value => ({ t: 'rel', b: u.relOf(pairs ?? []) });
@@ -572,7 +661,7 @@ function baseEnv(exec: CatExecution, ctx: Ctx, kinds: readonly string[], extraSe
   m.set('ext', { t: 'rel', b: u.complementRel(u.relOf(sameThread)) });
   m.set('loc', r(sameLoc));
   m.set(TAGSETS, fn(TAGSETS, (t) => setWhere((i) => (evs[i]!.tags ?? []).includes((t as { s: string }).s))));
-  return new Env(undefined, m);
+  return m;
 }
 
 // ---------------------------------------------------------------- the compiled model
@@ -594,11 +683,21 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
     const text = f.text ?? (opts.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(f.path);
     loadFile(f.path, text, opts, 0, loaded);
   }
-  const variants = new Set(opts.variants ?? []);
-  const steps = loaded.map((l) => compileStmt(l.stmt, variants)).filter((s): s is Step => s !== undefined);
+  const kinds = opts.kinds ?? C_KINDS;
+  const sets = opts.sets ?? C_SETS;
+  const sc = new Scope(new Set(opts.variants ?? []), new Map(), new Set(), { n: 0 });
+  const predefined = [...new Set([...BUILTINS.keys(), ...kinds, ...sets, ...BASE_RELS])];
+  const predefinedSlots = predefined.map((n) => sc.define(n));
+  const steps = loaded.map((l) => compileStmt(l.stmt, sc)).filter((s): s is Step => s !== undefined);
+  const top = new Map(sc.top);
+  const slotCount = sc.slotCount.n;
+  const known = new Set(kinds);
 
   return {
     run(exec: CatExecution): CatResult {
+      exec.events.forEach((e, i) => {
+        if (!known.has(e.kind)) throw new CatError('<execution>', 0, 0, `expected an event kind among ${kinds.join(', ')}, found "${e.kind}" (event ${i})`);
+      });
       const u = new Universe(exec.events.length);
       const locIds = new Map<string, number>();
       const locOf = new Int32Array(exec.events.length).fill(-1);
@@ -607,36 +706,39 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
         if (!locIds.has(e.loc)) locIds.set(e.loc, locIds.size);
         locOf[i] = locIds.get(e.loc)!;
       });
-      const ctx: Ctx = { u, locOf, values: exec.events.map((e) => e.value) };
-      const env0 = baseEnv(exec, ctx, C_KINDS, C_SETS);
+      const slots: (Value | undefined)[] = new Array(slotCount).fill(undefined);
+      const ctx: Ctx = { u, locOf, values: exec.events.map((e) => e.value), slots };
+      const base = baseValues(exec, ctx, kinds, sets);
+      predefined.forEach((n, i) => (slots[predefinedSlots[i]!] = base.get(n)));
       const supplied = (name: string): Value | undefined => {
         const c = exec.choices?.[name];
         if (c) return { t: 'rel', b: name === 'co' ? u.plus(u.relOf(c)) : u.relOf(c) };
-        if (name === 'co') return env0.get('co');
+        if (name === 'co') return base.get('co');
         return undefined;
       };
-      let firstFail: { st: RunState; env: Env } | undefined;
-      const runFrom = (i: number, env: Env, st: RunState): { st: RunState; env: Env } | undefined => {
+      let firstFail: { st: RunState; slots: (Value | undefined)[] } | undefined;
+      const runFrom = (i: number, st: RunState): { st: RunState; slots: (Value | undefined)[] } | undefined => {
         for (; i < steps.length; i++) {
           const s = steps[i]!;
-          if (s.k === 'env') env = s.f(env, ctx);
-          else if (s.k === 'test') s.f(env, ctx, st);
+          if (s.k === 'do') s.f(ctx);
+          else if (s.k === 'test') s.f(ctx, st);
           else {
             const given = supplied(s.name);
-            const alts = given ? [given] : elements(s.code(env, ctx), ctx, s.pos);
+            const alts = given ? [given] : elements(s.code(ROOT, ctx), ctx, s.pos);
             for (const alt of alts) {
               const sub: RunState = { failed: [...st.failed], flags: [...st.flags], undefinedBy: [...st.undefinedBy] };
-              const res = runFrom(i + 1, env.with(new Map([[s.name, alt]])), sub);
+              slots[s.slot] = alt;
+              const res = runFrom(i + 1, sub);
               if (res) return res;
             }
             return undefined;
           }
         }
-        if (st.failed.length === 0) return { st, env };
-        firstFail ??= { st, env };
+        if (st.failed.length === 0) return { st, slots };
+        firstFail ??= { st, slots: slots.slice() };
         return undefined;
       };
-      const ok = runFrom(0, env0, { failed: [], flags: [], undefinedBy: [] });
+      const ok = runFrom(0, { failed: [], flags: [], undefinedBy: [] });
       const res = ok ?? firstFail;
       if (!res) {
         // No alternative at all for some `with`: no candidate, which herd reports as no execution.
@@ -648,7 +750,8 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
         flags: res.st.flags,
         undefinedBy: res.st.undefinedBy,
         lookup(name) {
-          const v = res.env.get(name);
+          const slot = top.get(name);
+          const v = slot === undefined ? undefined : res.slots[slot];
           if (v === undefined) return undefined;
           if (v.t === 'set') return u.members(v.b);
           if (v.t === 'rel') return u.pairs(v.b);

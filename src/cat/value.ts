@@ -10,6 +10,8 @@ export interface Ctx {
   /** Location index of each event (-1 for none), for classes-loc. */
   locOf: Int32Array;
   values: readonly (number | bigint | undefined)[];
+  /** The model's top-level names, by the slot compileModel gave each definition. */
+  slots: (Value | undefined)[];
 }
 
 export type Value =
