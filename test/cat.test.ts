@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -199,4 +200,12 @@ let is-a = match tagged with 'a -> W || _ -> 0 end
   assert.deepEqual(r.lookup('ids'), [[0, 0], [1, 1]]);
   assert.deepEqual(r.lookup('pick'), [[1, 2]]);
   assert.deepEqual(r.lookup('is-a'), [0, 1]);
+});
+
+test('the example in docs/cat.md runs and prints what it says', () => {
+  const doc = readFileSync(join(root, 'docs/cat.md'), 'utf8');
+  const code = /```js\n([\s\S]*?)```/.exec(doc)![1]!;
+  const out = execFileSync(process.execPath, ['--input-type=module'], { cwd: root, input: code, encoding: 'utf8' });
+  const expected = /^\/\/ (false .*)$/m.exec(code)![1]!;
+  assert.equal(out.trim(), expected);
 });
