@@ -209,15 +209,9 @@ function compileExpr(e: Expr, sc: Scope): Code {
         case 'opt':
           return (env, ctx) => ({ t: 'rel', b: ctx.u.opt(rel(a(env, ctx), ctx, pos)) });
         case 'plus':
-          return (env, ctx) => {
-            const v = a(env, ctx);
-            return v.t === 'empty' ? EMPTY : { t: 'rel', b: ctx.u.plus(rel(v, ctx, pos)) };
-          };
+          return relOrEmpty(a, pos, (u, r) => u.plus(r));
         case 'inv':
-          return (env, ctx) => {
-            const v = a(env, ctx);
-            return v.t === 'empty' ? EMPTY : { t: 'rel', b: ctx.u.inverse(rel(v, ctx, pos)) };
-          };
+          return relOrEmpty(a, pos, (u, r) => u.inverse(r));
       }
       break;
     }
@@ -317,6 +311,14 @@ function compileExpr(e: Expr, sc: Scope): Code {
     }
   }
   throw errorAt(pos, `expected a supported expression, found ${(e as Expr).k}`);
+}
+
+/** A relation operator that maps the polymorphic empty to itself. */
+function relOrEmpty(a: Code, pos: Pos, f: (u: Universe, r: Uint32Array) => Uint32Array): Code {
+  return (env, ctx) => {
+    const v = a(env, ctx);
+    return v.t === 'empty' ? EMPTY : { t: 'rel', b: f(ctx.u, rel(v, ctx, pos)) };
+  };
 }
 
 function removeFirst(v: Value, x: Value, els: Value[], ctx: Ctx): Value {

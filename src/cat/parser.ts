@@ -424,31 +424,22 @@ class Parser {
   // ---- base expressions, by precedence
   base(): Expr { return this.union(); }
 
-  union(): Expr {
-    const l = this.plusplus();
-    if (this.is('|')) { const pos = this.next().pos; return { k: 'op', pos, op: 'union', l, r: this.union() }; }
-    return l;
+  /** One right-associative binary level: operand (sym self)?. */
+  right(sym: string, op: 'union' | 'add' | 'seq' | 'inter', operand: () => Expr, self: () => Expr): Expr {
+    const l = operand();
+    if (!this.is(sym)) return l;
+    const pos = this.next().pos;
+    return { k: 'op', pos, op, l, r: self() };
   }
-  plusplus(): Expr {
-    const l = this.seq();
-    if (this.is('++')) { const pos = this.next().pos; return { k: 'op', pos, op: 'add', l, r: this.plusplus() }; }
-    return l;
-  }
-  seq(): Expr {
-    const l = this.diff();
-    if (this.is(';')) { const pos = this.next().pos; return { k: 'op', pos, op: 'seq', l, r: this.seq() }; }
-    return l;
-  }
+  union(): Expr { return this.right('|', 'union', () => this.plusplus(), () => this.union()); }
+  plusplus(): Expr { return this.right('++', 'add', () => this.seq(), () => this.plusplus()); }
+  seq(): Expr { return this.right(';', 'seq', () => this.diff(), () => this.seq()); }
   diff(): Expr {
     let l = this.inter();
     while (this.is('\\')) { const pos = this.next().pos; l = { k: 'op', pos, op: 'diff', l, r: this.inter() }; }
     return l;
   }
-  inter(): Expr {
-    const l = this.postfix();
-    if (this.is('&')) { const pos = this.next().pos; return { k: 'op', pos, op: 'inter', l, r: this.inter() }; }
-    return l;
-  }
+  inter(): Expr { return this.right('&', 'inter', () => this.postfix(), () => this.inter()); }
   postfix(): Expr {
     if (this.is('~')) { const pos = this.next().pos; return { k: 'op1', pos, op: 'comp', e: this.postfix() }; }
     let e = this.hat();
