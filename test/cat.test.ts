@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,4 +209,24 @@ test('the example in docs/cat.md runs and prints what it says', () => {
   const out = execFileSync(process.execPath, ['--input-type=module'], { cwd: root, input: code, encoding: 'utf8' });
   const expected = /^\/\/ (false .*)$/m.exec(code)![1]!;
   assert.equal(out.trim(), expected);
+});
+
+test('includes resolve next to the including file, then on the search path, then in the libdir; failures are one line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ptelab-cat-inc-'));
+  try {
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'extra.cat'), '"extra"\nlet only-writes = [W] ; po ; [W]\n');
+    const ex = { events: [{ thread: 0, kind: 'W', loc: 'x' }, { thread: 0, kind: 'W', loc: 'x' }], rf: [], co: [[0, 1]] } as const;
+    const m = compileModel([{ path: join(dir, 'm.cat'), text: 'include "extra.cat"\nacyclic only-writes as ok\n' }], { searchPath: [join(dir, 'lib')] });
+    assert.deepEqual(m.run(ex).lookup('only-writes'), [[0, 1]]);
+    assert.throws(
+      () => compileModel([{ path: 'm.cat', text: 'let a = 0\ninclude "nowhere.cat"\n' }]),
+      (err: unknown) => err instanceof CatError && err.message.startsWith('m.cat:2:1: expected an includable file, found "nowhere.cat"'),
+    );
+    // a type error is reported at the operator, when the model runs
+    const bad = compileModel([{ path: 'bad.cat', text: 'let x = po ; W\n' }]);
+    assert.throws(() => bad.run(ex), (err: unknown) => err instanceof CatError && err.message === 'bad.cat:1:12: expected a relation, found an event set');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
