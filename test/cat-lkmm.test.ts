@@ -193,3 +193,17 @@ test('a copy of the LKMM without the propagation axiom accepts what the original
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('without a co, the model enumerates the coherence orders itself (cos-opt.cat: with co from generate_cos)', () => {
+  const strip = (x: CatExecution): CatExecution => ({ ...x, co: undefined });
+  assert.equal(lkmm.run(strip(sb(true))).consistent, false);
+  assert.equal(lkmm.run(strip(sb(false))).consistent, true);
+  assert.equal(lkmm.run(strip(mpLocks(1))).consistent, false);
+  // CoWW: two writes to x by two threads, a read of each order; the model picks the order that fits
+  const coww = new Exec('x').w('a', 0, 'x', 1).w('b', 1, 'x', 2).r('c', 1, 'x', 1)
+    .build({ rf: [['a', 'c']] });
+  const r = lkmm.run({ ...coww, co: undefined });
+  assert.equal(r.consistent, true);
+  const id = (l: string): number => coww.events.indexOf(coww.events[['init:x', 'a', 'b', 'c'].indexOf(l)]!);
+  assert.deepEqual(r.lookup('co'), [[id('init:x'), id('a')], [id('init:x'), id('b')], [id('b'), id('a')]].sort());
+});

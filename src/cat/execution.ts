@@ -27,8 +27,11 @@ export interface CatExecution {
   /** Program order; default: events of the same thread (not -1) in index order. */
   po?: readonly Pair[];
   rf: readonly Pair[];
-  /** Coherence order (transitive or not; it is closed transitively). */
-  co: readonly Pair[];
+  /**
+   * Coherence order (transitive or not; it is closed transitively). When absent, the model's own
+   * `with co from …` (cos-opt.cat: every linearisation extending the observed order) is enumerated.
+   */
+  co?: readonly Pair[];
   rmw?: readonly Pair[];
   addr?: readonly Pair[];
   data?: readonly Pair[];

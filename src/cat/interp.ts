@@ -646,7 +646,7 @@ function baseValues(exec: CatExecution, ctx: Ctx, kinds: readonly string[], extr
       for (let b = a + 1; b < evs.length; b++) if (evs[a]!.thread >= 0 && evs[a]!.thread === evs[b]!.thread) poPairs.push([a, b]);
   m.set('po', { t: 'rel', b: exec.po ? u.plus(u.relOf(poPairs)) : u.relOf(poPairs) });
   m.set('rf', r(exec.rf));
-  m.set('co', { t: 'rel', b: u.plus(u.relOf(exec.co)) });
+  m.set('co', { t: 'rel', b: u.plus(u.relOf(exec.co ?? [])) });
   m.set('rmw', r(exec.rmw));
   m.set('addr', r(exec.addr));
   m.set('data', r(exec.data));
@@ -715,7 +715,7 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
       const supplied = (name: string): Value | undefined => {
         const c = exec.choices?.[name];
         if (c) return { t: 'rel', b: name === 'co' ? u.plus(u.relOf(c)) : u.relOf(c) };
-        if (name === 'co') return base.get('co');
+        if (name === 'co' && exec.co !== undefined) return base.get('co');
         return undefined;
       };
       let firstFail: { st: RunState; slots: (Value | undefined)[] } | undefined;
