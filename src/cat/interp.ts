@@ -92,7 +92,10 @@ export interface CatResult {
 }
 
 export interface CompiledModel {
+  /** The first consistent alternative of the model's `with` choices, else the first one. */
   run(exec: CatExecution): CatResult;
+  /** Every alternative of the `with` choices the execution does not supply: herd's candidates. */
+  runAll(exec: CatExecution): CatResult[];
 }
 
 // ---------------------------------------------------------------- environments
@@ -695,8 +698,7 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
   const slotCount = sc.slotCount.n;
   const known = new Set(kinds);
 
-  return {
-    run(exec: CatExecution): CatResult {
+  const evaluate = (exec: CatExecution, all: boolean): CatResult[] => {
       exec.events.forEach((e, i) => {
         if (!known.has(e.kind)) throw new CatError('<execution>', 0, 0, `expected an event kind among ${kinds.join(', ')}, found "${e.kind}" (event ${i})`);
       });
@@ -718,8 +720,25 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
         if (name === 'co' && exec.co !== undefined) return base.get('co');
         return undefined;
       };
-      let firstFail: { st: RunState; slots: (Value | undefined)[] } | undefined;
-      const runFrom = (i: number, st: RunState): { st: RunState; slots: (Value | undefined)[] } | undefined => {
+      // Each leaf of the `with` alternatives is one candidate (herd makes one per alternative).
+      const leaves: CatResult[] = [];
+      const leaf = (st: RunState, snapshot: (Value | undefined)[]): CatResult => ({
+        consistent: st.failed.length === 0,
+        failed: st.failed,
+        flags: st.flags,
+        undefinedBy: st.undefinedBy,
+        lookup(name) {
+          const slot = top.get(name);
+          const v = slot === undefined ? undefined : snapshot[slot];
+          if (v === undefined) return undefined;
+          if (v.t === 'set') return u.members(v.b);
+          if (v.t === 'rel') return u.pairs(v.b);
+          if (v.t === 'empty') return [];
+          return undefined;
+        },
+      });
+      /** true: stop (a consistent leaf was found and only the first is wanted). */
+      const runFrom = (i: number, st: RunState): boolean => {
         for (; i < steps.length; i++) {
           const s = steps[i]!;
           if (s.k === 'do') s.f(ctx);
@@ -730,38 +749,27 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
             for (const alt of alts) {
               const sub: RunState = { failed: [...st.failed], flags: [...st.flags], undefinedBy: [...st.undefinedBy] };
               slots[s.slot] = alt;
-              const res = runFrom(i + 1, sub);
-              if (res) return res;
+              if (runFrom(i + 1, sub)) return true;
             }
-            return undefined;
+            return false;
           }
         }
-        if (st.failed.length === 0) return { st, slots };
-        firstFail ??= { st, slots: slots.slice() };
-        return undefined;
+        leaves.push(leaf(st, slots.slice()));
+        return !all && st.failed.length === 0;
       };
-      const ok = runFrom(0, { failed: [], flags: [], undefinedBy: [] });
-      const res = ok ?? firstFail;
-      if (!res) {
-        // No alternative at all for some `with`: no candidate, which herd reports as no execution.
-        return { consistent: false, failed: [{ name: 'with-no-choice', kind: 'empty' }], flags: [], undefinedBy: [], lookup: () => undefined };
-      }
-      return {
-        consistent: ok !== undefined,
-        failed: res.st.failed,
-        flags: res.st.flags,
-        undefinedBy: res.st.undefinedBy,
-        lookup(name) {
-          const slot = top.get(name);
-          const v = slot === undefined ? undefined : res.slots[slot];
-          if (v === undefined) return undefined;
-          if (v.t === 'set') return u.members(v.b);
-          if (v.t === 'rel') return u.pairs(v.b);
-          if (v.t === 'empty') return [];
-          return undefined;
-        },
+      runFrom(0, { failed: [], flags: [], undefinedBy: [] });
+      return leaves;
+    };
+
+  return {
+    run(exec) {
+      const leaves = evaluate(exec, false);
+      // No alternative at all for some `with`: no candidate, which herd reports as no execution.
+      return leaves.find((l) => l.consistent) ?? leaves[0] ?? {
+        consistent: false, failed: [{ name: 'with-no-choice', kind: 'empty' }], flags: [], undefinedBy: [], lookup: () => undefined,
       };
     },
+    runAll: (exec) => evaluate(exec, true),
   };
 }
 
