@@ -4,7 +4,7 @@
 // parseDef gives the table primitive → the herd internal operations it expands to, and eventShape says
 // which events each operation produces, with which tags, as herd's C front end does.
 
-import { errorAt } from './error.js';
+import { CatError } from './error.js';
 
 export interface DefOp {
   /** The internal operation without underscores: 'load', 'store', 'fence', 'xchg', 'cmpxchg', 'atomic_op', … */
@@ -35,12 +35,12 @@ export function parseDef(text: string, file: string): Map<string, DefEntry> {
     const m = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)\(([^)]*)\)\s+(\S.*)$/.exec(line);
     if (!m) {
       const col = line.length - line.trimStart().length + 1;
-      throw errorAt({ file, line: idx + 1, col }, `expected "NAME(params) body", found ${JSON.stringify(line.trim())}`);
+      throw new CatError({ file, line: idx + 1, col }, `expected "NAME(params) body", found ${JSON.stringify(line.trim())}`);
     }
     const [, indent, name, params, body] = m as unknown as [string, string, string, string, string];
     const form = body.startsWith('{') ? 'stmt' : 'expr';
     if (form === 'stmt' && !body.trimEnd().endsWith('}'))
-      throw errorAt({ file, line: idx + 1, col: indent.length + 1 }, `expected "}" at the end of the body of ${name}, found end of line`);
+      throw new CatError({ file, line: idx + 1, col: indent.length + 1 }, `expected "}" at the end of the body of ${name}, found end of line`);
     const ops: DefOp[] = [];
     for (const o of body.matchAll(/__([A-Za-z_]+)(?:\{([A-Za-z0-9_-]+)\})?(?:\(([^)]*)\))?/g))
       ops.push({ op: o[1]!, tag: o[2], args: o[3] ?? '' });

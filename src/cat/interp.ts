@@ -11,7 +11,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CatError, type Pos, errorAt } from './error.js';
+import { CatError, type Pos } from './error.js';
 import type { CatExecution } from './execution.js';
 import { LIBDIR, PRELUDE } from './libdir.js';
 import { type CatFile, type Cond, type Expr, type Pat, type Stmt, type TestKind, parseCat } from './parser.js';
@@ -47,10 +47,10 @@ function loadFile(path: string, text: string, opts: LoadOptions, depth: number, 
       out.push({ stmt });
       continue;
     }
-    if (depth > 32) throw errorAt(stmt.pos, `expected includes to end, found include depth over 32 ("${stmt.file}")`);
+    if (depth > 32) throw new CatError(stmt.pos, `expected includes to end, found include depth over 32 ("${stmt.file}")`);
     const resolved = resolveInclude(stmt.file, dirname(path), opts);
     if (resolved === undefined)
-      throw errorAt(stmt.pos, `expected an includable file, found "${stmt.file}" in none of ${[dirname(path), ...(opts.searchPath ?? []), '<ptelab libdir>'].join(', ')}`);
+      throw new CatError(stmt.pos, `expected an includable file, found "${stmt.file}" in none of ${[dirname(path), ...(opts.searchPath ?? []), '<ptelab libdir>'].join(', ')}`);
     loadFile(resolved.path, resolved.text, opts, depth + 1, out);
   }
 }
@@ -169,7 +169,7 @@ function compileExpr(e: Expr, sc: Scope): Code {
     case 'var': {
       const name = e.name;
       const undef = (): never => {
-        throw errorAt(pos, `expected a defined name, found "${name}"`);
+        throw new CatError(pos, `expected a defined name, found "${name}"`);
       };
       if (sc.locals.has(name)) return (env) => env.get(name) ?? undef();
       const slot = sc.top.get(name);
@@ -293,7 +293,7 @@ function compileExpr(e: Expr, sc: Scope): Code {
         const hit = clauses.find(([t]) => t === v.s);
         if (hit) return hit[1](env, ctx);
         if (dflt) return dflt(env, ctx);
-        throw errorAt(pos, `expected a matching clause, found the tag '${v.s}`);
+        throw new CatError(pos, `expected a matching clause, found the tag '${v.s}`);
       };
     }
     case 'matchSet': {
@@ -313,7 +313,7 @@ function compileExpr(e: Expr, sc: Scope): Code {
       };
     }
   }
-  throw errorAt(pos, `expected a supported expression, found ${(e as Expr).k}`);
+  throw new CatError(pos, `expected a supported expression, found ${(e as Expr).k}`);
 }
 
 /** A relation operator that maps the polymorphic empty to itself. */
@@ -384,14 +384,14 @@ function compileBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: Exp
   // Least fixpoint as herd computes it: every name starts empty; each round evaluates the bindings in
   // order, each seeing the values already updated in this round; stop when no value grew (new ⊆ old).
   return (env, ctx) => {
-    if (codes.some((b) => b.pat.k === 'tuple')) throw errorAt(codes[0]!.pos, 'expected a name in let rec, found a tuple pattern');
+    if (codes.some((b) => b.pat.k === 'tuple')) throw new CatError(codes[0]!.pos, 'expected a name in let rec, found a tuple pattern');
     const names = codes.map((b) => (b.pat as { name: string | undefined }).name);
     const m = new Map<string, Value>();
     for (const n of names) if (n !== undefined) m.set(n, EMPTY);
     const frame = env.with(m);
     let old: Value[] = names.map(() => EMPTY);
     for (let it = 0; ; it++) {
-      if (it > MAX_FIXPOINT) throw errorAt(codes[0]!.pos, 'expected let rec to reach a fixpoint, found none after 10000 rounds');
+      if (it > MAX_FIXPOINT) throw new CatError(codes[0]!.pos, 'expected let rec to reach a fixpoint, found none after 10000 rounds');
       const next: Value[] = [];
       codes.forEach((b, i) => {
         const v = b.code(frame, ctx);
@@ -453,7 +453,7 @@ function compileTopBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: 
       });
     };
   }
-  if (binds.some((b) => b.pat.k === 'tuple')) throw errorAt(binds[0]!.pos, 'expected a name in let rec, found a tuple pattern');
+  if (binds.some((b) => b.pat.k === 'tuple')) throw new CatError(binds[0]!.pos, 'expected a name in let rec, found a tuple pattern');
   const slots = binds.map((b) => define(b)[0]);
   const codes = binds.map((b) => ({ pos: b.pos, code: compileExpr(b.e, sc), isFun: b.e.k === 'fun' }));
   if (codes.every((b) => b.isFun))
@@ -467,7 +467,7 @@ function compileTopBinds(rec: boolean, binds: readonly { pos: Pos; pat: Pat; e: 
     for (const sl of slots) if (sl !== undefined) ctx.slots[sl] = EMPTY;
     let old: Value[] = codes.map(() => EMPTY);
     for (let it = 0; ; it++) {
-      if (it > MAX_FIXPOINT) throw errorAt(codes[0]!.pos, 'expected let rec to reach a fixpoint, found none after 10000 rounds');
+      if (it > MAX_FIXPOINT) throw new CatError(codes[0]!.pos, 'expected let rec to reach a fixpoint, found none after 10000 rounds');
       const next = codes.map((b, i) => {
         const v = b.code(ROOT, ctx);
         if (slots[i] !== undefined) ctx.slots[slots[i]!] = v;
@@ -700,7 +700,7 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
 
   const evaluate = (exec: CatExecution, all: boolean): CatResult[] => {
       exec.events.forEach((e, i) => {
-        if (!known.has(e.kind)) throw new CatError('<execution>', 0, 0, `expected an event kind among ${kinds.join(', ')}, found "${e.kind}" (event ${i})`);
+        if (!known.has(e.kind)) throw new CatError({ file: '<execution>', line: 0, col: 0 }, `expected an event kind among ${kinds.join(', ')}, found "${e.kind}" (event ${i})`);
       });
       const u = new Universe(exec.events.length);
       const locIds = new Map<string, number>();

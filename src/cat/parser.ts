@@ -4,7 +4,7 @@
 // Application is juxtaposition of a name and arguments: `f(x)`, `f x`, `map f (s)`.
 // Comments: `(* … *)` (nesting) and `//` to the end of the line.
 
-import { CatError, type Pos, errorAt } from './error.js';
+import { CatError, type Pos } from './error.js';
 
 // ---------------------------------------------------------------- AST
 
@@ -103,7 +103,7 @@ export function lex(text: string, file: string): Tok[] {
       let depth = 0;
       let j = i;
       for (;;) {
-        if (j >= text.length) throw errorAt(start, 'expected end of comment "*)", found end of file');
+        if (j >= text.length) throw new CatError(start, 'expected end of comment "*)", found end of file');
         if (text[j] === '(' && text[j + 1] === '*') { depth++; j += 2; continue; }
         if (text[j] === '*' && text[j + 1] === ')') { depth--; j += 2; if (depth === 0) break; continue; }
         j++;
@@ -114,7 +114,7 @@ export function lex(text: string, file: string): Tok[] {
     const p = pos(i);
     if (c === '"') {
       const e = text.indexOf('"', i + 1);
-      if (e < 0) throw errorAt(p, 'expected closing \'"\', found end of file');
+      if (e < 0) throw new CatError(p, 'expected closing \'"\', found end of file');
       toks.push({ kind: 'string', text: text.slice(i + 1, e), pos: p });
       advance(e + 1);
       continue;
@@ -122,7 +122,7 @@ export function lex(text: string, file: string): Tok[] {
     if (c === "'") {
       let j = i + 1;
       while (j < text.length && isIdentChar(text[j]!)) j++;
-      if (j === i + 1) throw errorAt(p, `expected a tag name after "'", found ${describeChar(text[j])}`);
+      if (j === i + 1) throw new CatError(p, `expected a tag name after "'", found ${describeChar(text[j])}`);
       toks.push({ kind: 'tag', text: text.slice(i + 1, j), pos: p });
       advance(j);
       continue;
@@ -136,7 +136,7 @@ export function lex(text: string, file: string): Tok[] {
       continue;
     }
     const sym = SYMS.find((s) => text.startsWith(s, i));
-    if (sym === undefined) throw errorAt(p, `expected a cat token, found ${describeChar(c)}`);
+    if (sym === undefined) throw new CatError(p, `expected a cat token, found ${describeChar(c)}`);
     toks.push({ kind: 'sym', text: sym, pos: p });
     advance(i + sym.length);
   }
@@ -167,7 +167,7 @@ class Parser {
   next(): Tok { const t = this.peek(); if (this.i < this.toks.length - 1) this.i++; return t; }
   is(text: string, o = 0): boolean { const t = this.peek(o); return (t.kind === 'sym' || t.kind === 'kw') && t.text === text; }
   eat(text: string): boolean { if (this.is(text)) { this.next(); return true; } return false; }
-  fail(what: string): CatError { const t = this.peek(); return errorAt(t.pos, `expected ${what}, found ${describe(t)}`); }
+  fail(what: string): CatError { const t = this.peek(); return new CatError(t.pos, `expected ${what}, found ${describe(t)}`); }
   expect(text: string): Tok { if (!this.is(text)) throw this.fail(`"${text}"`); return this.next(); }
   ident(what = 'a name'): string { const t = this.peek(); if (t.kind !== 'ident') throw this.fail(what); this.next(); return t.text; }
 
@@ -411,7 +411,7 @@ class Parser {
       }
     }
     this.expect('end');
-    if (!ifEmpty || !elt) throw errorAt(pos, 'expected one "{} ->" clause and one "x ++ s ->" clause in a set match');
+    if (!ifEmpty || !elt) throw new CatError(pos, 'expected one "{} ->" clause and one "x ++ s ->" clause in a set match');
     return { k: 'matchSet', pos, e, ifEmpty, elt: elt[0], rest: elt[1], ifElt: elt[2] };
   }
 

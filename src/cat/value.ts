@@ -2,7 +2,7 @@
 // herd's cat is typed; here the types are checked when an operator runs. `0` and `{}` are one
 // polymorphic empty value until an operator meets it with a set or a relation.
 
-import { type Pos, errorAt } from './error.js';
+import { CatError, type Pos } from './error.js';
 import { Universe, and, andNot, equal, isEmpty, or } from './relation.js';
 
 export interface Ctx {
@@ -40,7 +40,7 @@ export function describeValue(v: Value): string {
 }
 
 export function typeError(pos: Pos, what: string, v: Value): never {
-  throw errorAt(pos, `expected ${what}, found ${describeValue(v)}`);
+  throw new CatError(pos, `expected ${what}, found ${describeValue(v)}`);
 }
 
 export function valueEqual(a: Value, b: Value): boolean {
