@@ -35,16 +35,12 @@ export interface LoadOptions {
   sets?: readonly string[];
 }
 
-interface LoadedStmt {
-  stmt: Stmt;
-}
-
 /** Parse a file and inline its includes, in order (the same file may be included more than once). */
-function loadFile(path: string, text: string, opts: LoadOptions, depth: number, out: LoadedStmt[]): void {
+function loadFile(path: string, text: string, opts: LoadOptions, depth: number, out: Stmt[]): void {
   const f: CatFile = parseCat(text, path);
   for (const stmt of f.stmts) {
     if (stmt.k !== 'include') {
-      out.push({ stmt });
+      out.push(stmt);
       continue;
     }
     if (depth > 32) throw new CatError(stmt.pos, `expected includes to end, found include depth over 32 ("${stmt.file}")`);
@@ -682,7 +678,7 @@ export interface ModelSource {
  * Each file's includes are followed (relative to it, then opts.searchPath, then ptelab's libdir).
  */
 export function compileModel(files: readonly ModelSource[], opts: LoadOptions = {}): CompiledModel {
-  const loaded: LoadedStmt[] = [];
+  const loaded: Stmt[] = [];
   loadFile('<prelude>', PRELUDE, opts, 0, loaded);
   for (const f of files) {
     const text = f.text ?? (opts.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(f.path);
@@ -693,7 +689,7 @@ export function compileModel(files: readonly ModelSource[], opts: LoadOptions = 
   const sc = new Scope(new Set(opts.variants ?? []), new Map(), new Set(), { n: 0 });
   const predefined = [...new Set([...BUILTINS.keys(), ...kinds, ...sets, ...BASE_RELS])];
   const predefinedSlots = predefined.map((n) => sc.define(n));
-  const steps = loaded.map((l) => compileStmt(l.stmt, sc)).filter((s): s is Step => s !== undefined);
+  const steps = loaded.map((st) => compileStmt(st, sc)).filter((s): s is Step => s !== undefined);
   const top = new Map(sc.top);
   const slotCount = sc.slotCount.n;
   const known = new Set(kinds);
