@@ -34,6 +34,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/arch/' },
     },
     {
+      name: 'cat-imports-only-cat',
+      severity: 'error',
+      comment: 'cat/ (the cat-language interpreter, relation algebra, .def tables) is a self-contained library: no other stage.',
+      from: { path: '^src/cat/' },
+      to: { path: '^src/', pathNot: '^src/cat/' },
+    },
+    {
       name: 'setup-reads-only-the-frontend',
       severity: 'error',
       comment: 'setup/ works out config, layout, bindings from the parsed test (and the architecture encodings).',
