@@ -18,7 +18,7 @@ export type { HafdbsConfig, PteSameMode } from './arm64/hwdef.js';
 export const TLB_USE = 0;
 export const TLB_WALK = -1;
 
-/** A decoded entry: the fields of a trace's PTE cell (machine/litmus-system.ts PteCellInfo). */
+/** A decoded entry: the fields of a trace's PTE cell (backend/outcome.ts PteCellInfo). */
 export interface DecodedEntry {
   none: boolean;
   valid: boolean;

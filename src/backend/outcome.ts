@@ -11,7 +11,8 @@
 import type { ModelOverlay } from '../models/library.js';
 import type { Program } from '../ir/ir.js';
 import type { Setup } from '../setup/setup.js';
-import type { Completion, ExploreStats, TraceStep } from '../explore/result.js';
+import type { Completion, ExploreOptions, ExploreStats, TraceStep } from '../explore/result.js';
+import type { DecodedEntry } from '../arch/ops.js';
 
 export type { Bound, Completion, ExploreStats, SearchTotals, TraceStep } from '../explore/result.js';
 
@@ -31,22 +32,13 @@ export interface StepInfo {
   pte?: PteBlockInfo[];
 }
 
-/** One decoded page-table entry (arm64 or x86 bits mapped onto the same fields). */
-export interface PteCellInfo {
+/** One decoded page-table entry (each architecture's bits mapped onto the same fields: ArchOps.decode). */
+export interface PteCellInfo extends DecodedEntry {
   /** Entry address and the user VA it maps. */
   addr: number;
   va: number;
   /** Raw 64-bit value, hex. */
   value: string;
-  none: boolean;
-  valid: boolean;
-  cont: boolean;
-  af: boolean;
-  dirty: boolean;
-  write: boolean;
-  pfn: number;
-  /** Compact flags (`V C A D W U pfn=0x..`). */
-  text: string;
 }
 
 /** The modelled entries of one PTE table in a state. */
@@ -102,17 +94,8 @@ export interface BackendInput {
   source: { text: string; file: string; models?: ModelOverlay };
 }
 
-export interface BackendOptions {
-  maxStates?: number;
-  maxMemoryBytes?: number;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: { states: number; transitions: number; queue: number; seconds: number; rss: number }) => void;
-  progressIntervalMs?: number;
-  /** Partial-order reduction (default true). */
-  reduction?: boolean;
-  /** Store full states instead of fingerprints. */
-  exact?: boolean;
+/** The search's bounds and switches (explore/result.ts ExploreOptions), plus what any engine takes. */
+export interface BackendOptions extends Pick<ExploreOptions, 'maxStates' | 'maxMemoryBytes' | 'timeoutMs' | 'signal' | 'onProgress' | 'progressIntervalMs' | 'reduction' | 'exact'> {
   /** Worker threads (runParallel). */
   workers?: number;
   /** The final states to find a shortest witness for (values in Setup.observed order). */
