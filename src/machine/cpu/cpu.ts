@@ -31,6 +31,7 @@
 import { HW_FAULT_TRANSLATION, HW_UPDATED, PAGE_SHIFT, hwResultName, type HafdbsConfig } from '../arm64/hwdef.js';
 import { describePteWords as describeArmWords } from '../arm64/pte.js';
 import { describePteWords as describeX86Words } from '../x86/pae.js';
+import { ptUafBit, ptUafOnWalk } from '../../checks/pt-uaf.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { ARCH_ARM64, ARCH_X86, descPfn, descValidCont, hwAccess, pmdIsTable, tlbPermits, TLB_USE, TLB_WALK } from './mmu.js';
@@ -81,7 +82,7 @@ export interface CpuData {
   seam: PtSeam | null;
   /** WARN_ON bit (smp_call_function_many with IRQs disabled). */
   warn: number;
-  /** `pt-uaf` bit: the hardware walker read a freed page table. */
+  /** `pt-uaf` bit (src/checks/pt-uaf.ts): the hardware walker read a freed page table; -1 when off. */
   uaf: number;
   /** Scratch for descriptor updates. */
   out: Int32Array;
@@ -173,7 +174,7 @@ function flushAll(d: CpuData, s: Int32Array, startVp: number, endVp: number): vo
 /** The walker reads a table cell: pt-uaf if the table is freed (through the seam). */
 function tableAccess(ctx: ExecContext<CpuData>, seam: PtSeam, s: Int32Array, addr: number): void {
   if (seam.checkTableAccess) seam.checkTableAccess(s, addr);
-  else if (seam.isFreedTableAddr?.(s, addr)) ctx.raise(ctx.data.uaf);
+  else ptUafOnWalk(ctx, ctx.data.uaf, seam, s, addr);
 }
 
 /**
@@ -635,7 +636,7 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
         ipiEnd: b.reserve(P),
         seam,
         warn: debug ? debug.warn : b.check('WARN_ON'),
-        uaf: b.check('pt-uaf'),
+        uaf: ptUafBit(b),
         out: new Int32Array(2),
         tr: { code: 0, how: 0, entry: -1, oldLo: 0, oldHi: 0, newLo: 0, newHi: 0, updated: false, cont: false, pfn: -1, candidates: 1, bad: null },
       };

@@ -7,7 +7,8 @@ import { coreComponents } from '../core.js';
 import { cpuComponent } from '../cpu/cpu.js';
 import type { Component } from '../intrinsics.js';
 import { MEMMAP_BASE, STRUCT_PAGE_SIZE, buildLayout, pageReadonly, pageShared, parseMachineConfig, type MachineConfig } from './layout.js';
-import { ptComponent, ptComponentWith, PT_CHECKS, type PtOptions } from './pt.js';
+import { ptComponent } from './pt.js';
+import { checksComponent, MACHINE_CHECKS } from '../../checks/index.js';
 
 /** Kernel name → model function, as the configuration binds it (docs/models.md §3). */
 export function variantBindings(cfg: MachineConfig): Record<string, string> {
@@ -67,12 +68,17 @@ export function machineDefines(test: LitmusFile, cfg: MachineConfig): Record<str
   return d;
 }
 
-export interface MachineOptions extends PtOptions {}
+export interface MachineOptions {
+  /** Checks turned off (`--no-check NAME`, src/checks/index.ts MACHINE_CHECKS). */
+  disabledChecks?: readonly string[];
+}
 
-/** Components of the page-table machine, in setup order: core, memory side (pt), CPU side. */
+/**
+ * Components of the page-table machine, in setup order: the built-in checks' switchboard
+ * (src/checks/registry.ts), core, memory side (pt), CPU side.
+ */
 export function machineComponents(opts: MachineOptions = {}): Component[] {
-  const pt = opts.disabledChecks?.length ? ptComponentWith(opts) : ptComponent;
-  return [...coreComponents(), pt, cpuComponent];
+  return [checksComponent(opts.disabledChecks), ...coreComponents(), ptComponent, cpuComponent];
 }
 
 /**
@@ -84,5 +90,5 @@ export function machineLowerOptions(test: LitmusFile, opts: MachineOptions = {})
   return { components: machineComponents(opts), bindings: variantBindings(cfg), defines: machineDefines(test, cfg) };
 }
 
-/** Names `--no-check` accepts for the memory side. */
-export const MACHINE_CHECKS: readonly string[] = PT_CHECKS;
+/** Names `--no-check` accepts (src/checks/index.ts). */
+export { MACHINE_CHECKS };

@@ -1,18 +1,14 @@
 // The memory side of the page-table machine (docs/machine.md "Memory and tables", "Checks";
 // docs/models.md §2.1, §2.4–§2.6): page tables in memory cells, folios, the mmu_gather state, the
-// secondary MMU, and the checks bbm, pt-uaf, gup-wrong-page, garbage, lost-dirty, spte-clean-writable.
+// secondary MMU. It raises the checks bbm, pt-uaf, gup-wrong-page, garbage, lost-dirty and
+// spte-clean-writable, whose rules, bits and state words are the check modules' (src/checks).
 //
 // Layout and configuration: layout.ts. The CPU side (src/machine/cpu) reaches this component through
 // its PtSeam (`data.seam` of the component named 'pt'); the `pt-link` component, set up after the cpu
 // component, hands the cpu data back (RCU table free from tlb_table_batch_call_rcu).
 //
-// State words (besides layout.ts's tables/folios):
+// State words (besides layout.ts's tables/folios and the checks' own: src/checks/history.ts, bbm.ts):
 //   pool cursor                  1
-//   per PTE slot (bbm)           2: the last valid value (lo, hi) before an invalidation, with the
-//                                flags BBM_PENDING/BBM_CACHED in bits [11:0] of lo (only its output
-//                                address and PTE_CONT are compared, and those are above bit 11)
-//   per process (gup tracking)   GUP_WORDS: active, entry address, count, overflow, read mark, history
-//                                (only for the processes whose code calls the GUP/read instrumentation)
 //   per process (mmu_gather)     GATHER_WORDS: active, start, end, npages, pages[], ntables, tables[]
 //                                (only for the processes whose code calls tlb_gather_mmu)
 //   per kvm (SPTEs)              SPTE_SLOTS × 3: hva page + 1 (0 = empty), pfn, writable
@@ -20,13 +16,22 @@
 // Hot path: hooks and intrinsics use the allocation-free word APIs (arm64/pte-words.ts, x86/pae.ts).
 
 import type { CondValue } from '../../frontend/ast.js';
+import { bbmBit, bbmOnStore, bbmSetup, bbmTableReset, bbmTlbiCompleted, type BbmData } from '../../checks/bbm.js';
+import { garbageBit, garbageIntrinsics, garbageOn } from '../../checks/garbage.js';
+import { gupWrongPageBit, gupWrongPageIntrinsics, gupWrongPageOn } from '../../checks/gup-wrong-page.js';
+import { historyIntrinsics, historyOnStore, historyOverflow, historySetup, type EntryHistory } from '../../checks/history.js';
+import { lostDirtyOnFree, lostDirtySetup } from '../../checks/lost-dirty.js';
+import { ptUafBit, ptUafOnAccess } from '../../checks/pt-uaf.js';
+import { checkBit } from '../../checks/registry.js';
+import { spteCleanWritableBit, spteCleanWritableOnSet } from '../../checks/spte-clean-writable.js';
 import * as aw from '../arm64/pte-words.js';
-import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_ATTRINDX_MASK, PTE_CONT, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
+import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_ATTRINDX_MASK, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
 import type { RcuData } from '../core.js';
 import { callRcuTableFree } from '../cpu/cpu.js';
 import { seamFromLayout, type PtSeam } from '../cpu/seam.js';
 import { defineComponent, type AccessHook, AccessKind, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_PROTNONE, _PAGE_PSE, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, PTE_PFN_MASK, words as xw } from '../x86/pae.js';
+import { cell, dirtyOf, pfnOf, valid } from './entry.js';
 import {
   FOLIO_DIRTY,
   FOLIO_FREED,
@@ -42,10 +47,6 @@ import {
   type PtLayout,
 } from './layout.js';
 
-/** Values kept per lockless read / GUP call (history of the watched entry). */
-export const GUP_HISTORY = 8;
-const GUP_WORDS = 5 + 2 * GUP_HISTORY;
-const G_ACTIVE = 0, G_ENTRY = 1, G_N = 2, G_OVERFLOW = 3, G_MARK = 4, G_HIST = 5;
 /** mmu_gather batches per process. */
 export const GATHER_PAGES = 16;
 export const GATHER_TABLES = 4;
@@ -55,34 +56,19 @@ const GATHER_WORDS = 5 + GATHER_PAGES + GATHER_TABLES;
 export const GATHER_HANDLE = 0x7f00_0000;
 export const SPTE_SLOTS = 4;
 
-/** The checks of the memory side (docs/machine.md). */
-export const PT_CHECKS = ['bbm', 'lost-dirty', 'gup-wrong-page', 'garbage', 'pt-uaf', 'spte-clean-writable'] as const;
-export type PtCheck = (typeof PT_CHECKS)[number];
-/** Raised when a bounded entry history overflowed and a check could not decide (no guess). */
-export const HISTORY_OVERFLOW_CHECK = 'pt-history-overflow';
-
-export interface PtOptions {
-  /** Checks turned off (`--no-check NAME`). */
-  disabledChecks?: readonly string[];
-}
-
 export interface PtData {
   L: PtLayout;
   x86: boolean;
   nprocs: number;
-  bbm: number;
+  /** The checks this component raises (src/checks): a bit, or -1 / null when off or not needed. */
+  bbm: BbmData | null;
   lostDirty: number;
-  gupWrong: number;
-  garbage: number;
   uaf: number;
   spteClean: number;
-  overflow: number;
+  /** The entry history of gup-wrong-page and garbage (src/checks/history.ts), null when both are off. */
+  hist: EntryHistory | null;
   warn: number;
   poolCursor: number;
-  /** bbm words: slot word index per table (BBM_WORDS per modelled slot), -1 when bbm is off. */
-  bbmBase: number[];
-  /** Per process: index of its GUP words, -1 if its code never starts a GUP/lockless read. */
-  gupAt: Int32Array;
   /** Per process: index of its mmu_gather words, -1 if its code never calls tlb_gather_mmu. */
   gatherAt: Int32Array;
   spte: number;
@@ -108,34 +94,11 @@ function raise(ctx: { raise(bit: number): void }, bit: number): void {
   if (bit >= 0) ctx.raise(bit);
 }
 
-/** pte_valid on the configured arch (x86: _PAGE_PRESENT). */
-function valid(d: PtData, lo: number, hi: number): boolean {
-  return d.x86 ? (lo & _PAGE_PRESENT.lo) !== 0 : aw.pte_valid(lo, hi);
-}
-function pfnOf(d: PtData, lo: number, hi: number): number {
-  return d.x86 ? xw.pte_pfn(lo, hi) : aw.pte_pfn(lo, hi);
-}
-function dirtyOf(d: PtData, lo: number, hi: number): boolean {
-  return d.x86 ? (lo & _PAGE_DIRTY.lo) !== 0 : aw.pte_dirty(lo, hi);
-}
-/** Non-A/D fields (pte_norecency: present → mkold(mkclean())), into d.out. */
-function norecency(d: PtData, lo: number, hi: number): void {
-  if (d.x86) {
-    d.out[0] = lo & ~(_PAGE_ACCESSED.lo | _PAGE_DIRTY.lo);
-    d.out[1] = hi;
-  } else aw.pte_norecency(lo, hi, d.out, 0);
-}
-
 /** Folio index of a `struct folio *` / `struct page *` value (any page of it), -1 if wild/not memmap. */
 function folioOfPage(d: PtData, lo: number, hi: number): number {
   if (hi !== 0) return -1;
   const pfn = d.L.pfnOfMemmap(lo >>> 0);
   return pfn < 0 ? -1 : d.L.folioOfPfn(pfn);
-}
-
-/** State cell of the 8-byte entry at addr, -1 if outside memory. */
-function cell(ctx: { cellAt(lo: number, hi: number, size: 4 | 8): number }, addr: number): number {
-  return ctx.cellAt(addr, 0, 8);
 }
 
 // ---------------------------------------------------------------- the access hook (checks on model-C accesses)
@@ -149,8 +112,7 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
   const L = d.L;
   const k = L.tableOfAddr(addr);
   if (k < 0) return; // the PMD table (never freed) or a hole
-  const t = L.tables[k];
-  if (ctx.s[t.state] === TABLE_FREED) raise(ctx, d.uaf);
+  ptUafOnAccess(ctx, d.uaf, L, k);
   if (kind === AccessKind.Load) return;
   // Reconstruct the whole 64-bit entry before/after (x86-pae stores halves).
   const e = addr & ~7;
@@ -167,78 +129,9 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
     newHi = nh;
   }
   if (oldLo === newLo && oldHi === newHi) return;
-  // GUP / lockless-read histories.
-  for (let p = 0; p < d.nprocs; p++) {
-    const g = d.gupAt[p]!;
-    if (g < 0 || ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) continue;
-    // Kept as pte_norecency values (both checks only look at non-A/D fields), deduplicated from the
-    // read mark on, so A/D flips and ABA sequences do not fill the history.
-    norecency(d, newLo, newHi);
-    const vl = d.out[0], vh = d.out[1];
-    const n = ctx.s[g + G_N];
-    let dup = false;
-    for (let i = ctx.s[g + G_MARK]; i < n && !dup; i++) dup = ctx.s[g + G_HIST + 2 * i] === vl && ctx.s[g + G_HIST + 2 * i + 1] === vh;
-    if (dup) continue;
-    if (n >= GUP_HISTORY) {
-      ctx.s[g + G_OVERFLOW] = 1;
-      continue;
-    }
-    ctx.s[g + G_HIST + 2 * n] = vl;
-    ctx.s[g + G_HIST + 2 * n + 1] = vh;
-    ctx.s[g + G_N] = n + 1;
-  }
-  // Break-before-make (arm64; domain.md §2.3, docs/machine.md table).
-  if (d.bbm >= 0 && !d.x86) {
-    const w = d.bbmBase[k] + BBM_WORDS * ((e - t.winStart) >>> 3);
-    const ov = aw.pte_valid(oldLo, oldHi), nv = aw.pte_valid(newLo, newHi);
-    const bbml2 = L.config.bbml2;
-    if (ov && nv) {
-      const pfnChange = aw.pte_pfn(oldLo, oldHi) !== aw.pte_pfn(newLo, newHi);
-      const contChange = ((oldHi ^ newHi) & PTE_CONT.hi) !== 0;
-      if (pfnChange || (contChange && !bbml2)) raise(ctx, d.bbm);
-    } else if (ov && !nv) {
-      // The old translation may sit in a TLB only if it was ever cacheable: a young value (or any valid
-      // value when the hardware sets AF itself), now or since the last completed TLBI (BBM_CACHED).
-      const cached = aw.pte_young(oldLo, oldHi) || L.config.hafdbs !== 'off' || (ctx.s[w] & BBM_CACHED) !== 0;
-      ctx.s[w] = (oldLo & ~BBM_FLAGS) | (cached ? BBM_PENDING | BBM_CACHED : 0);
-      ctx.s[w + 1] = oldHi;
-    } else if (!ov && nv) {
-      if ((ctx.s[w] & BBM_PENDING) !== 0) {
-        const ll = ctx.s[w] & ~BBM_FLAGS, lh = ctx.s[w + 1];
-        const pfnChange = aw.pte_pfn(ll, lh) !== aw.pte_pfn(newLo, newHi);
-        const contChange = ((lh ^ newHi) & PTE_CONT.hi) !== 0;
-        if (pfnChange || (contChange && !bbml2)) raise(ctx, d.bbm);
-      }
-      ctx.s[w] &= ~BBM_FLAGS;
-    }
-    if (nv && aw.pte_young(newLo, newHi)) ctx.s[w] |= BBM_CACHED;
-  }
+  if (d.hist !== null) historyOnStore(ctx.s, d.hist, e, newLo, newHi);
+  if (d.bbm !== null && !d.x86) bbmOnStore(ctx, d.bbm, k, e, oldLo, oldHi, newLo, newHi);
 };
-
-/** bbm flags (in bits [11:0] of a slot's first word): an invalidation waits for its TLBI; a young value was held since the last TLBI. */
-const BBM_PENDING = 1;
-const BBM_CACHED = 2;
-/** The low bits of the first bbm word that hold flags instead of the old value's (never compared). */
-const BBM_FLAGS = 0xfff;
-/** State words per modelled PTE slot for the bbm check. */
-const BBM_WORDS = 2;
-
-/** A broadcast/IPI TLBI over VAs [start, end) completed: pending invalidations there are done. */
-function tlbiCompleted(d: PtData, s: Int32Array, start: number, end: number): void {
-  if (d.bbm < 0 || d.x86) return;
-  for (const t of d.L.tables) {
-    if (end <= t.vaStart || start >= t.vaEnd) continue;
-    const base = d.bbmBase[t.index];
-    const slots = t.end - t.first;
-    for (let i = 0; i < slots; i++) {
-      const va = t.vaStart + i * PAGE_SIZE;
-      if (va + PAGE_SIZE <= start || va >= end) continue;
-      const c = d.cellOf(t.winStart + 8 * i);
-      const w = base + BBM_WORDS * i;
-      s[w] = (s[w] & ~BBM_FLAGS) | (c >= 0 && aw.pte_valid(s[c], s[c + 1]) && aw.pte_young(s[c], s[c + 1]) ? BBM_CACHED : 0);
-    }
-  }
-}
 
 function markWritten(d: PtData, s: Int32Array, pfn: number): void {
   const fi = d.L.folioOfPfn(pfn);
@@ -246,11 +139,6 @@ function markWritten(d: PtData, s: Int32Array, pfn: number): void {
   const f = d.L.folios[fi];
   const i = pfn - f.pfn;
   s[f.written + (i >> 5)] |= 1 << (i & 31);
-}
-
-function anyWritten(s: Int32Array, f: PtLayout['folios'][number]): boolean {
-  for (let w = 0; w < Math.ceil(f.pages / 32); w++) if (s[f.written + w] !== 0) return true;
-  return false;
 }
 
 /**
@@ -283,7 +171,7 @@ function folioPut(ctx: ExecContext<PtData>, fi: number, n: number): void {
   if (r < 0) raise(ctx, d.warn);
   if (r === 0) {
     ctx.s[f.flags] |= FOLIO_FREED;
-    if (f.file && (ctx.s[f.flags] & FOLIO_DIRTY) === 0 && anyWritten(ctx.s, f)) raise(ctx, d.lostDirty);
+    lostDirtyOnFree(ctx, d.lostDirty, f);
   }
 }
 
@@ -725,7 +613,7 @@ const allocIntrinsics: IntrinsicDef<PtData>[] = [
           const c = cell(ctx, a);
           if (c >= 0) ctx.s[c] = ctx.s[c + 1] = 0;
         }
-        if (d.bbm >= 0) ctx.s.fill(0, d.bbmBase[t.index], d.bbmBase[t.index] + BBM_WORDS * (t.end - t.first));
+        if (d.bbm !== null) bbmTableReset(d.bbm, ctx.s, t.index);
         ctx.s[t.state] = TABLE_LIVE;
         return ctx.ret(t.base);
       }
@@ -757,31 +645,6 @@ const allocIntrinsics: IntrinsicDef<PtData>[] = [
 
 // ---------------------------------------------------------------- secondary MMU (§2.6)
 
-/** pte_dirty of hva's entry, ORed over its contpte block when the entry is CONT; false if hva maps nothing. */
-function primaryDirty(ctx: ExecContext<PtData>, hva: number): boolean {
-  const d = ctx.data;
-  const L = d.L;
-  const pa = L.pmdEntryAddr(hva);
-  if (pa < 0) return false;
-  const pc = cell(ctx, pa);
-  if (pc < 0) return false;
-  // The block counts only while hva's own entry is a valid contiguous one (then the hardware may have
-  // recorded the block's dirtiness in any of its entries, domain.md §2.4); otherwise the entry alone.
-  const own = L.pteEntryAddr(ctx.s[pc], ctx.s[pc + 1], hva);
-  const oc = own < 0 ? -1 : cell(ctx, own);
-  if (oc < 0) return false;
-  const n = !d.x86 && aw.pte_valid_cont(ctx.s[oc], ctx.s[oc + 1]) ? L.config.contPtes : 1;
-  const first = hva - (hva % (n * PAGE_SIZE));
-  let dirty = false;
-  for (let i = 0; i < n; i++) {
-    const ea = L.pteEntryAddr(ctx.s[pc], ctx.s[pc + 1], first + i * PAGE_SIZE);
-    if (ea < 0) continue;
-    const c = cell(ctx, ea);
-    if (c >= 0 && valid(d, ctx.s[c], ctx.s[c + 1]) && dirtyOf(d, ctx.s[c], ctx.s[c + 1])) dirty = true;
-  }
-  return dirty;
-}
-
 function spteSlot(ctx: ExecContext<PtData>, k: number, hvaPage: number): number {
   const base = ctx.data.spte + k * SPTE_SLOTS * 3;
   for (let i = 0; i < SPTE_SLOTS; i++) if (ctx.s[base + 3 * i] === hvaPage + 1) return base + 3 * i;
@@ -807,7 +670,7 @@ const spteIntrinsics: IntrinsicDef<PtData>[] = [
       ctx.s[w] = vp + 1;
       ctx.s[w + 1] = Math.floor((page - MEMMAP_BASE) / STRUCT_PAGE_SIZE);
       ctx.s[w + 2] = writable ? 1 : 0;
-      if (writable && !primaryDirty(ctx, hva)) raise(ctx, d.spteClean);
+      spteCleanWritableOnSet(ctx, d.spteClean, d.L, d, hva, writable);
     },
   },
   {
@@ -843,120 +706,6 @@ const spteIntrinsics: IntrinsicDef<PtData>[] = [
   },
 ];
 
-// ---------------------------------------------------------------- instrumentation (GUP, lockless reads)
-
-/** This process's GUP words, or -1 (its code never starts a GUP or lockless read). */
-function gupWords(ctx: ExecContext<PtData>): number {
-  return ctx.data.gupAt[ctx.proc]!;
-}
-
-/** Start watching entry address e (recording its current value). */
-function watchEntry(ctx: ExecContext<PtData>, g: number, e: number): void {
-  const s = ctx.s;
-  s[g + G_ACTIVE] = 1;
-  s[g + G_ENTRY] = e;
-  s[g + G_OVERFLOW] = 0;
-  s[g + G_MARK] = 0;
-  const c = e > 0 ? cell(ctx, e) : -1;
-  if (c < 0) {
-    s[g + G_N] = 0;
-    return;
-  }
-  norecency(ctx.data, s[c], s[c + 1]);
-  s[g + G_HIST] = ctx.data.out[0];
-  s[g + G_HIST + 1] = ctx.data.out[1];
-  s[g + G_N] = 1;
-}
-
-/** VA → its PTE entry address now (through the current PMD value), -1 if none. */
-function entryOfVa(ctx: ExecContext<PtData>, va: number): number {
-  const L = ctx.data.L;
-  const pa = L.pmdEntryAddr(va);
-  if (pa < 0) return -1;
-  const pc = cell(ctx, pa);
-  return pc < 0 ? -1 : L.pteEntryAddr(ctx.s[pc], ctx.s[pc + 1], va);
-}
-
-const instrumentation: IntrinsicDef<PtData>[] = [
-  {
-    // Instrumentation (not kernel): GUP-fast for addr starts; remember every value its PTE holds from
-    // now on (simplification: the entry the PMD leads to now; PMD changes are not tracked).
-    name: 'ptelab_gup_begin', arity: 1, visible: false, kind: 'check', footprint: 'none', returns: false,
-    exec(ctx) {
-      const g = gupWords(ctx);
-      if (g < 0) return;
-      watchEntry(ctx, g, entryOfVa(ctx, ctx.arg(0)));
-    },
-  },
-  {
-    // Instrumentation: GUP-fast for addr returns page (NULL = nothing): gup-wrong-page unless some value
-    // the entry held during the call was a valid PTE of that pfn, and the folio is not freed.
-    name: 'ptelab_gup_end', arity: 2, visible: false, kind: 'check', footprint: 'none', returns: false,
-    exec(ctx) {
-      const d = ctx.data;
-      const g = gupWords(ctx);
-      if (g < 0) return;
-      const page = ctx.arg(1);
-      if (page !== 0 && ctx.s[g + G_ACTIVE] !== 0) {
-        const pfn = Math.floor((page - MEMMAP_BASE) / STRUCT_PAGE_SIZE);
-        let ok = false;
-        const n = ctx.s[g + G_N];
-        for (let i = 0; i < n && !ok; i++) {
-          const lo = ctx.s[g + G_HIST + 2 * i], hi = ctx.s[g + G_HIST + 2 * i + 1];
-          if (valid(d, lo, hi) && pfnOf(d, lo, hi) === pfn) ok = true;
-        }
-        if (!ok) raise(ctx, ctx.s[g + G_OVERFLOW] !== 0 ? d.overflow : d.gupWrong);
-        const fi = d.L.folioOfPfn(pfn);
-        if (fi >= 0 && (ctx.s[d.L.folios[fi].flags] & FOLIO_FREED) !== 0) raise(ctx, d.gupWrong);
-      }
-      ctx.s.fill(0, g, g + GUP_WORDS);
-    },
-  },
-  {
-    // Instrumentation: a lockless read of *ptep begins (the `garbage` check compares against the values
-    // the entry holds from here on).
-    name: 'ptelab_read_begin', arity: 1, visible: false, kind: 'check', footprint: 'none', returns: false,
-    exec(ctx) {
-      const g = gupWords(ctx);
-      if (g < 0) return;
-      const e = ctx.arg(0);
-      if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== e) return watchEntry(ctx, g, e);
-      // The value the entry holds now becomes the first of the read's window: append it again unless it
-      // is already the last one recorded.
-      const c = cell(ctx, e);
-      if (c < 0) return;
-      const d = ctx.data;
-      norecency(d, ctx.s[c], ctx.s[c + 1]);
-      const n = ctx.s[g + G_N];
-      const last = n - 1;
-      if (n > 0 && ctx.s[g + G_HIST + 2 * last] === d.out[0] && ctx.s[g + G_HIST + 2 * last + 1] === d.out[1]) {
-        ctx.s[g + G_MARK] = last;
-      } else if (n < GUP_HISTORY) {
-        ctx.s[g + G_HIST + 2 * n] = d.out[0];
-        ctx.s[g + G_HIST + 2 * n + 1] = d.out[1];
-        ctx.s[g + G_N] = n + 1;
-        ctx.s[g + G_MARK] = n;
-      } else ctx.s[g + G_OVERFLOW] = 1;
-    },
-  },
-  {
-    // Instrumentation: the reader acts on value pte read from *ptep: `garbage` unless its non-A/D fields
-    // (pte_norecency) equal those of some value the entry held since ptelab_read_begin.
-    name: 'ptelab_read_acts', arity: 2, visible: false, kind: 'check', footprint: 'none', returns: false,
-    exec(ctx) {
-      const d = ctx.data;
-      const g = gupWords(ctx);
-      if (g < 0) return;
-      if (ctx.s[g + G_ACTIVE] === 0 || ctx.s[g + G_ENTRY] !== ctx.arg(0)) return;
-      norecency(d, ctx.argLo(1), ctx.argHi(1));
-      const vlo = d.out[0], vhi = d.out[1];
-      const n = ctx.s[g + G_N];
-      for (let i = ctx.s[g + G_MARK]; i < n; i++) if (ctx.s[g + G_HIST + 2 * i] === vlo && ctx.s[g + G_HIST + 2 * i + 1] === vhi) return;
-      raise(ctx, ctx.s[g + G_OVERFLOW] !== 0 ? d.overflow : d.garbage);
-    },
-  },
-];
-
 // ---------------------------------------------------------------- the component
 
 /** The intrinsics each process's code calls. */
@@ -974,74 +723,73 @@ function reservePerProc(b: SystemBuilder, calls: Set<string>[], names: string[],
 }
 
 /** The memory-side component ('pt'); goes after coreComponents() and before the cpu component. */
-export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
-  const off = new Set(opts.disabledChecks ?? []);
-  return defineComponent<PtData>({
-    name: 'pt',
-    setup(b) {
-      const L = buildLayout(b.program.test);
-      const P = b.nprocs;
-      const procCalls = calledByProc(b);
-      const on = (name: PtCheck, needed = true): number => (off.has(name) || !needed ? -1 : b.check(name));
-      const debug = b.dataOf<{ warn: number }>('debug');
-      const base = b.reserve(L.stateWords);
-      L.bind(base);
-      const hasTables = L.tables.length > 0;
-      // GUP-tracking words only for the processes whose code starts a GUP or lockless read
-      const gupAt = reservePerProc(b, procCalls, ['ptelab_gup_begin', 'ptelab_read_begin'], GUP_WORDS);
-      const usesGup = gupAt.some((g) => g >= 0);
-      const d: PtData = {
-        L,
-        x86: L.config.arch !== 'arm64',
-        nprocs: P,
-        bbm: on('bbm', hasTables && L.config.arch === 'arm64'),
-        lostDirty: on('lost-dirty', L.folios.length > 0),
-        gupWrong: on('gup-wrong-page', usesGup),
-        garbage: on('garbage', usesGup),
-        uaf: on('pt-uaf', hasTables),
-        spteClean: on('spte-clean-writable', L.kvms.length > 0),
-        overflow: usesGup ? b.check(HISTORY_OVERFLOW_CHECK) : -1,
-        warn: debug ? debug.warn : b.check('WARN_ON'),
-        poolCursor: b.reserve(1),
-        bbmBase: [],
-        gupAt,
-        gatherAt: reservePerProc(b, procCalls, ['tlb_gather_mmu'], GATHER_WORDS),
-        spte: L.kvms.length ? b.reserve(L.kvms.length * SPTE_SLOTS * 3) : -1,
-        kvmHandles: L.kvms.map((k) => b.addressOf(k.name) ?? k.handle),
-        rcu: b.dataOf<RcuData>('rcu'),
-        cellOf: (a: number) => b.cellIndex(a),
-        seam: undefined as unknown as PtSeam,
-        out: new Int32Array(2),
-      };
-      if (d.bbm >= 0) for (const t of L.tables) d.bbmBase.push(b.reserve(BBM_WORDS * (t.end - t.first)));
-      // Memory: the PMD window, each PTE table's window, the lock/kvm cells.
-      const fmt = (off0: number) => (o: number) => L.formatAddr(off0 + o) ?? `pt+0x${(off0 + o - PT_BASE).toString(16)}`;
-      if (hasTables) {
-        const pmdStart = L.pmdBase + 8 * L.pmdFirst;
-        b.allocMemory(8 * (L.pmdEnd - L.pmdFirst), { at: pmdStart, format: fmt(pmdStart) });
-        for (const t of L.tables) b.allocMemory(t.winEnd - t.winStart, { at: t.winStart, format: fmt(t.winStart) });
-        b.watch(L.ptStart, L.ptEnd, accessHook as AccessHook);
+export const ptComponent: Component<PtData> = defineComponent<PtData>({
+  name: 'pt',
+  setup(b) {
+    const L = buildLayout(b.program.test);
+    const P = b.nprocs;
+    const procCalls = calledByProc(b);
+    const debug = b.dataOf<{ warn: number }>('debug');
+    const base = b.reserve(L.stateWords);
+    L.bind(base);
+    const hasTables = L.tables.length > 0;
+    const out = new Int32Array(2);
+    const x86 = L.config.arch !== 'arm64';
+    // Entry-history words only while gup-wrong-page or garbage is on, and only for the processes whose
+    // code starts a GUP or lockless read.
+    const hist = historySetup(b, L, { x86, out }, procCalls, gupWrongPageOn(b) || garbageOn(b));
+    // The checks' bits, in this order (violations are reported in bit order).
+    const bbmOn = bbmBit(b, hasTables && !x86);
+    const lostDirty = lostDirtySetup(b, L, (s, fi) => mapCount(d, s, d.cellOf, fi, true) > 0);
+    if (hist !== null) {
+      hist.gupWrong = gupWrongPageBit(b);
+      hist.garbage = garbageBit(b);
+    }
+    const uaf = ptUafBit(b, hasTables);
+    const spteClean = spteCleanWritableBit(b, L);
+    if (hist !== null) hist.overflow = checkBit(b, historyOverflow);
+    const d: PtData = {
+      L,
+      x86,
+      nprocs: P,
+      bbm: null,
+      lostDirty,
+      uaf,
+      spteClean,
+      hist,
+      warn: debug ? debug.warn : b.check('WARN_ON'),
+      poolCursor: b.reserve(1),
+      gatherAt: reservePerProc(b, procCalls, ['tlb_gather_mmu'], GATHER_WORDS),
+      spte: L.kvms.length ? b.reserve(L.kvms.length * SPTE_SLOTS * 3) : -1,
+      kvmHandles: L.kvms.map((k) => b.addressOf(k.name) ?? k.handle),
+      rcu: b.dataOf<RcuData>('rcu'),
+      cellOf: (a: number) => b.cellIndex(a),
+      seam: undefined as unknown as PtSeam,
+      out,
+    };
+    d.bbm = bbmSetup(b, L, bbmOn);
+    // Memory: the PMD window, each PTE table's window, the lock/kvm cells.
+    const fmt = (off0: number) => (o: number) => L.formatAddr(off0 + o) ?? `pt+0x${(off0 + o - PT_BASE).toString(16)}`;
+    if (hasTables) {
+      const pmdStart = L.pmdBase + 8 * L.pmdFirst;
+      b.allocMemory(8 * (L.pmdEnd - L.pmdFirst), { at: pmdStart, format: fmt(pmdStart) });
+      for (const t of L.tables) b.allocMemory(t.winEnd - t.winStart, { at: t.winStart, format: fmt(t.winStart) });
+      b.watch(L.ptStart, L.ptEnd, accessHook as AccessHook);
+    }
+    if (L.miscEnd > L.miscStart) b.allocMemory(L.miscEnd - L.miscStart, { at: L.miscStart, format: fmt(L.miscStart) });
+    const cellAt = (a: number): number => b.cellIndex(a);
+    b.onInit((s) => {
+      for (const p of [...L.initialPmds, ...L.initialPtes]) {
+        const c = cellAt(p.addr);
+        s[c] = bigLo(p.value);
+        s[c + 1] = bigHi(p.value);
       }
-      if (L.miscEnd > L.miscStart) b.allocMemory(L.miscEnd - L.miscStart, { at: L.miscStart, format: fmt(L.miscStart) });
-      const cellAt = (a: number): number => b.cellIndex(a);
-      b.onInit((s) => {
-        for (const p of [...L.initialPmds, ...L.initialPtes]) {
-          const c = cellAt(p.addr);
-          s[c] = bigLo(p.value);
-          s[c + 1] = bigHi(p.value);
-        }
-        if (d.bbm >= 0) {
-          for (const p of L.initialPtes) {
-            const t = L.tables[L.tableOfAddr(p.addr)];
-            if (aw.pte_young(bigLo(p.value), bigHi(p.value))) s[d.bbmBase[t.index] + BBM_WORDS * ((p.addr - t.winStart) >>> 3)] = BBM_CACHED;
-          }
-        }
-        for (const t of L.tables) if (t.spare) s[t.state] = TABLE_FREED;
-        for (const f of L.folios) {
-          s[f.refcount] = f.initialRef;
-          if (f.pool) s[f.flags] = FOLIO_FREED;
-        }
-      });
+      for (const t of L.tables) if (t.spare) s[t.state] = TABLE_FREED;
+      for (const f of L.folios) {
+        s[f.refcount] = f.initialRef;
+        if (f.pool) s[f.flags] = FOLIO_FREED;
+      }
+    });
       b.resolver((v: CondValue) => {
         if (v.kind !== 'call' || v.callee !== 'page' || v.args.length !== 2) return undefined;
         const [a, i] = v.args;
@@ -1050,26 +798,11 @@ export function ptComponentWith(opts: PtOptions = {}): Component<PtData> {
         if (fi < 0) return undefined;
         return BigInt(L.memmapAddr(L.folios[fi].pfn + Number(i.value)));
       });
-      if (d.lostDirty >= 0) {
-        const cellOf = (a: number): number => b.cellIndex(a);
-        const bit = d.lostDirty;
-        b.finalCheck((s) => {
-          // docs/machine.md lost-dirty: a written page whose folio is not dirty and no valid PTE mapping
-          // the folio is dirty, in a final state (freed folios are judged when freed: file only).
-          for (const f of L.folios) {
-            if ((s[f.flags] & (FOLIO_DIRTY | FOLIO_FREED)) !== 0 || !anyWritten(s, f)) continue;
-            if (mapCount(d, s, cellOf, f.index, true) === 0) return 1 << bit;
-          }
-          return 0;
-        });
-      }
-      d.seam = seamFromLayout(L, { onTlbiCompleted: (s, start, end) => tlbiCompleted(d, s, start, end) });
+      const bbmData = d.bbm;
+      d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end) });
       return d;
     },
-    intrinsics: [...pureIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...instrumentation],
+    intrinsics: [...pureIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...historyIntrinsics, ...gupWrongPageIntrinsics, ...garbageIntrinsics],
   });
-}
-
-export const ptComponent: Component<PtData> = ptComponentWith();
 
 export { lo32, hi32, TWO32 };
