@@ -1,0 +1,84 @@
+// The built-in checks as modules (src/checks): `--no-check` works by construction. A check turned off
+// is never registered (no bit), reserves no state words and keeps no history; the MMU walker raises the
+// same pt-uaf bit as model C. The per-check violate / must-not-violate scenarios are in pt-checks.test.ts.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { litmusSystemFromText, runLitmusText } from '../src/runner.js';
+import { MACHINE_CHECKS } from '../src/checks/index.js';
+import { MACHINE_CHECKS as CLI_CHECKS } from '../src/machine/pt/machine.js';
+
+const ex = (name: string): string => readFileSync(new URL(`../../examples/${name}.litmus`, import.meta.url), 'utf8');
+const run = (text: string, disabledChecks?: string[]) => runLitmusText(text, 't.litmus', { disabledChecks });
+const checks = (text: string, disabledChecks?: string[]): string[] => run(text, disabledChecks).violations.map((v) => v.check).sort();
+
+/** P0's MMU walks 0x10000 while P1 frees its PTE table at once, the PMD still pointing to it. */
+const WALKER_UAF = `C walker-uaf
+config { cont_ptes = 4; }
+{
+  folio A = 4 pages;
+  map 0x10000..0x14000 -> A, rw, young, clean;
+}
+P0(void)
+{
+  int r0;
+  r0 = user_read(0x10000);
+}
+P1(struct mm_struct *mm)
+{
+  __tlb_remove_table(pmd_pgtable(READ_ONCE(*pmd_off(mm, 0x10000))));
+}
+exists (true)
+`;
+
+test('the --no-check names are the check modules\' (machine.ts re-exports them for the CLI)', () => {
+  assert.deepEqual([...MACHINE_CHECKS], ['bbm', 'lost-dirty', 'gup-wrong-page', 'garbage', 'pt-uaf', 'spte-clean-writable']);
+  assert.equal(CLI_CHECKS, MACHINE_CHECKS);
+});
+
+test('pt-uaf from the hardware walker alone: fires by default, silent with --no-check pt-uaf', () => {
+  const on = run(WALKER_UAF);
+  assert.deepEqual(on.violations.map((v) => v.check), ['pt-uaf']);
+  // The violating step is the walk (P0's user_read), not a model-C access.
+  const last = on.violations[0].trace.at(-1)!;
+  assert.match(JSON.stringify(last), /user_read\(0x10000\) CPU0 MMU/);
+  assert.deepEqual(checks(WALKER_UAF, ['pt-uaf']), []);
+  // Off means not registered at all: no bit named pt-uaf.
+  assert.ok(litmusSystemFromText({ text: WALKER_UAF, file: 't.litmus' }).checkNames.includes('pt-uaf'));
+  assert.ok(!litmusSystemFromText({ text: WALKER_UAF, file: 't.litmus', disabledChecks: ['pt-uaf'] }).checkNames.includes('pt-uaf'));
+});
+
+test('--no-check pt-uaf also silences model-C use-after-free (R07b)', () => {
+  assert.deepEqual(checks(ex('R07b-gup-fast-vs-table-free-no-sync')), ['pt-uaf']);
+  assert.deepEqual(checks(ex('R07b-gup-fast-vs-table-free-no-sync'), ['pt-uaf']), []);
+});
+
+test('gup-wrong-page and garbage off: no entry history, a smaller state vector, no pt-history-overflow bit', () => {
+  const text = ex('R10-pae-torn-read-paravirt');
+  const words = (off?: string[]) => litmusSystemFromText({ text, file: 'R10.litmus', disabledChecks: off }).stateWords;
+  const all = words();
+  const noGup = words(['gup-wrong-page']);
+  const noGarbage = words(['garbage']);
+  const neither = words(['gup-wrong-page', 'garbage']);
+  // One of the two still needs the history; with both off the GUP process's 21 history words go.
+  assert.equal(noGup, all);
+  assert.equal(noGarbage, all);
+  assert.equal(neither, all - 21);
+  const sys = litmusSystemFromText({ text, file: 'R10.litmus', disabledChecks: ['gup-wrong-page', 'garbage'] });
+  for (const name of ['gup-wrong-page', 'garbage', 'pt-history-overflow']) assert.ok(!sys.checkNames.includes(name), name);
+  assert.deepEqual(checks(text, ['gup-wrong-page', 'garbage']), []);
+  // Each alone still fires while the other is off.
+  assert.deepEqual(checks(text, ['garbage']), ['gup-wrong-page']);
+  assert.deepEqual(checks(text, ['gup-wrong-page']), ['garbage']);
+});
+
+test('every check off: none of them registered, no violation, no more states than with every check on', () => {
+  const text = ex('R07b-gup-fast-vs-table-free-no-sync');
+  const on = run(text);
+  const off = run(text, [...MACHINE_CHECKS]);
+  assert.deepEqual(off.violations, []);
+  const sys = litmusSystemFromText({ text, file: 't.litmus', disabledChecks: [...MACHINE_CHECKS] });
+  for (const name of [...MACHINE_CHECKS, 'pt-history-overflow']) assert.ok(!sys.checkNames.includes(name), name);
+  assert.ok(off.stats.states <= on.stats.states);
+});
