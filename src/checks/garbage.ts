@@ -7,15 +7,12 @@
 import type { IntrinsicDef, SystemBuilder } from '../machine/intrinsics.js';
 import { norecency } from '../machine/pt/entry.js';
 import { H_ACTIVE, H_ENTRY, H_HIST, H_MARK, H_N, H_OVERFLOW, historyOf, type HistoryHost } from './history.js';
-import { checkBit, checkOn, raiseIf, type BuiltinCheck } from './registry.js';
+import { checkBit, raiseIf, type BuiltinCheck } from './registry.js';
 
 export const garbage: BuiltinCheck = {
   name: 'garbage',
   firesWhen: 'a lockless reader acts on a PTE value the entry never held (non-A/D fields) since the read began',
 };
-
-/** Is garbage on (it needs the entry history)? */
-export const garbageOn = (b: SystemBuilder): boolean => checkOn(b, garbage);
 
 /** The garbage bit, -1 when off or not `needed` (no entry history). */
 export function garbageBit(b: SystemBuilder, needed = true): number {

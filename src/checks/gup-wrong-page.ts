@@ -8,15 +8,12 @@ import type { IntrinsicDef, SystemBuilder } from '../machine/intrinsics.js';
 import { pfnOf, valid } from '../machine/pt/entry.js';
 import { FOLIO_FREED, MEMMAP_BASE, STRUCT_PAGE_SIZE } from '../machine/pt/layout.js';
 import { H_ACTIVE, H_HIST, H_N, H_OVERFLOW, historyEnd, historyOf, type HistoryHost } from './history.js';
-import { checkBit, checkOn, raiseIf, type BuiltinCheck } from './registry.js';
+import { checkBit, raiseIf, type BuiltinCheck } from './registry.js';
 
 export const gupWrongPage: BuiltinCheck = {
   name: 'gup-wrong-page',
   firesWhen: 'GUP-fast returns a page no value of its PTE mapped during the call, or a freed one',
 };
-
-/** Is gup-wrong-page on (it needs the entry history)? */
-export const gupWrongPageOn = (b: SystemBuilder): boolean => checkOn(b, gupWrongPage);
 
 /** The gup-wrong-page bit, -1 when off or not `needed` (no entry history). */
 export function gupWrongPageBit(b: SystemBuilder, needed = true): number {

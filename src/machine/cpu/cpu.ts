@@ -31,6 +31,7 @@
 import { HW_FAULT_TRANSLATION, HW_UPDATED, PAGE_SHIFT, hwResultName, type HafdbsConfig } from '../arm64/hwdef.js';
 import { describePteWords as describeArmWords } from '../arm64/pte.js';
 import { describePteWords as describeX86Words } from '../x86/pae.js';
+import { warnOn } from '../../checks/kernel.js';
 import { ptUafBit, ptUafOnWalk } from '../../checks/pt-uaf.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
@@ -635,7 +636,7 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
         ipiStart: b.reserve(P),
         ipiEnd: b.reserve(P),
         seam,
-        warn: debug ? debug.warn : b.check('WARN_ON'),
+        warn: debug ? debug.warn : b.check(warnOn.name),
         uaf: ptUafBit(b),
         out: new Int32Array(2),
         tr: { code: 0, how: 0, entry: -1, oldLo: 0, oldHi: 0, newLo: 0, newHi: 0, updated: false, cont: false, pfn: -1, candidates: 1, bad: null },

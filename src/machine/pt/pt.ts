@@ -17,12 +17,13 @@
 
 import type { CondValue } from '../../frontend/ast.js';
 import { bbmBit, bbmOnStore, bbmSetup, bbmTableReset, bbmTlbiCompleted, type BbmData } from '../../checks/bbm.js';
-import { garbageBit, garbageIntrinsics, garbageOn } from '../../checks/garbage.js';
-import { gupWrongPageBit, gupWrongPageIntrinsics, gupWrongPageOn } from '../../checks/gup-wrong-page.js';
+import { garbage, garbageBit, garbageIntrinsics } from '../../checks/garbage.js';
+import { gupWrongPage, gupWrongPageBit, gupWrongPageIntrinsics } from '../../checks/gup-wrong-page.js';
 import { historyIntrinsics, historyOnStore, historyOverflow, historySetup, type EntryHistory } from '../../checks/history.js';
+import { warnOn } from '../../checks/kernel.js';
 import { lostDirtyOnFree, lostDirtySetup } from '../../checks/lost-dirty.js';
 import { ptUafBit, ptUafOnAccess } from '../../checks/pt-uaf.js';
-import { checkBit } from '../../checks/registry.js';
+import { checkBit, checkOn } from '../../checks/registry.js';
 import { spteCleanWritableBit, spteCleanWritableOnSet } from '../../checks/spte-clean-writable.js';
 import * as aw from '../arm64/pte-words.js';
 import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_ATTRINDX_MASK, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
@@ -737,7 +738,7 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
     const x86 = L.config.arch !== 'arm64';
     // Entry-history words only while gup-wrong-page or garbage is on, and only for the processes whose
     // code starts a GUP or lockless read.
-    const hist = historySetup(b, L, { x86, out }, procCalls, gupWrongPageOn(b) || garbageOn(b));
+    const hist = historySetup(b, L, { x86, out }, procCalls, checkOn(b, gupWrongPage) || checkOn(b, garbage));
     // The checks' bits, in this order (violations are reported in bit order).
     const bbmOn = bbmBit(b, hasTables && !x86);
     const lostDirty = lostDirtySetup(b, L, (s, fi) => mapCount(d, s, d.cellOf, fi, true) > 0);
@@ -757,7 +758,7 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
       uaf,
       spteClean,
       hist,
-      warn: debug ? debug.warn : b.check('WARN_ON'),
+      warn: debug ? debug.warn : b.check(warnOn.name),
       poolCursor: b.reserve(1),
       gatherAt: reservePerProc(b, procCalls, ['tlb_gather_mmu'], GATHER_WORDS),
       spte: L.kvms.length ? b.reserve(L.kvms.length * SPTE_SLOTS * 3) : -1,
