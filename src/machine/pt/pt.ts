@@ -1,9 +1,11 @@
 // The memory side of the page-table machine (docs/machine.md "Memory and tables", "Checks";
-// docs/models.md §2.1, §2.4–§2.6): page tables in memory cells, folios, the mmu_gather state, the
-// secondary MMU. It raises the checks bbm, pt-uaf, gup-wrong-page, garbage, lost-dirty and
-// spte-clean-writable, whose rules, bits and state words are the check modules' (src/checks).
+// docs/models.md §2.1, §2.4–§2.6): the `pt` component, which puts the page tables in memory cells,
+// defines the descriptor helpers (§2.1) and gathers the intrinsics of folio.ts (folios), tables.ts
+// (table allocation), mmu-gather.ts (mmu_gather) and ../kvm.ts (the secondary MMU). It raises the checks
+// bbm, pt-uaf, gup-wrong-page, garbage, lost-dirty and spte-clean-writable, whose rules, bits and state
+// words are the check modules' (src/checks).
 //
-// Layout and configuration: layout.ts. The CPU side (src/machine/cpu) reaches this component through
+// Per-system data: data.ts. Layout and configuration: layout.ts. The CPU side (src/machine/cpu) reaches this component through
 // its PtSeam (`data.seam` of the component named 'pt'); the `pt-link` component, set up after the cpu
 // component, hands the cpu data back (RCU table free from tlb_table_batch_call_rcu).
 //
@@ -16,25 +18,28 @@
 // Hot path: hooks and intrinsics use the allocation-free word APIs (arm64/pte-words.ts, x86/pae.ts).
 
 import type { CondValue } from '../../frontend/ast.js';
-import { bbmBit, bbmOnStore, bbmSetup, bbmTableReset, bbmTlbiCompleted, type BbmData } from '../../checks/bbm.js';
+import { bbmBit, bbmOnStore, bbmSetup, bbmTlbiCompleted } from '../../checks/bbm.js';
 import { garbage, garbageBit, garbageIntrinsics } from '../../checks/garbage.js';
 import { gupWrongPage, gupWrongPageBit, gupWrongPageIntrinsics } from '../../checks/gup-wrong-page.js';
-import { historyIntrinsics, historyOnStore, historyOverflow, historySetup, type EntryHistory } from '../../checks/history.js';
+import { historyIntrinsics, historyOnStore, historyOverflow, historySetup } from '../../checks/history.js';
 import { warnOn } from '../../checks/kernel.js';
-import { lostDirtyOnFree, lostDirtySetup } from '../../checks/lost-dirty.js';
+import { lostDirtySetup } from '../../checks/lost-dirty.js';
 import { ptUafBit, ptUafOnAccess } from '../../checks/pt-uaf.js';
 import { checkBit, checkOn } from '../../checks/registry.js';
-import { spteCleanWritableBit, spteCleanWritableOnSet } from '../../checks/spte-clean-writable.js';
+import { spteCleanWritableBit } from '../../checks/spte-clean-writable.js';
 import * as aw from '../arm64/pte-words.js';
-import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION, PTE_ATTRINDX_MASK, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
+import { PTE_ATTRINDX_MASK, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
 import type { RcuData } from '../core.js';
-import { callRcuTableFree } from '../cpu/cpu.js';
 import { seamFromLayout, type PtSeam } from '../cpu/seam.js';
-import { defineComponent, type AccessHook, AccessKind, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
+import { defineComponent, type AccessHook, AccessKind, type Component, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
+import { kvmPointerIntrinsics, spteIntrinsics, SPTE_SLOTS } from '../kvm.js';
 import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_PROTNONE, _PAGE_PSE, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, PTE_PFN_MASK, words as xw } from '../x86/pae.js';
-import { cell, dirtyOf, pfnOf, valid } from './entry.js';
+import { hi32, lo32, ptr, pure, type PtData } from './data.js';
+import { cell, pfnOf } from './entry.js';
+import { folioIntrinsics, folioOfPage, mapCount } from './folio.js';
+import { GATHER_WORDS, gatherIntrinsics } from './mmu-gather.js';
+import { allocIntrinsics } from './tables.js';
 import {
-  FOLIO_DIRTY,
   FOLIO_FREED,
   MEMMAP_BASE,
   PAGE_SIZE,
@@ -43,64 +48,10 @@ import {
   PT_BASE,
   STRUCT_PAGE_SIZE,
   TABLE_FREED,
-  TABLE_LIVE,
   buildLayout,
-  type PtLayout,
 } from './layout.js';
 
-/** mmu_gather batches per process. */
-export const GATHER_PAGES = 16;
-export const GATHER_TABLES = 4;
-const T_ACTIVE = 0, T_START = 1, T_END = 2, T_NPAGES = 3, T_PAGES = 4, T_NTABLES = 4 + GATHER_PAGES, T_TABLES = 5 + GATHER_PAGES;
-const GATHER_WORDS = 5 + GATHER_PAGES + GATHER_TABLES;
-/** `struct mmu_gather *` handles: GATHER_HANDLE + proc (a pointer value with no memory behind it). */
-export const GATHER_HANDLE = 0x7f00_0000;
-export const SPTE_SLOTS = 4;
-
-export interface PtData {
-  L: PtLayout;
-  x86: boolean;
-  nprocs: number;
-  /** The checks this component raises (src/checks): a bit, or -1 / null when off or not needed. */
-  bbm: BbmData | null;
-  lostDirty: number;
-  uaf: number;
-  spteClean: number;
-  /** The entry history of gup-wrong-page and garbage (src/checks/history.ts), null when both are off. */
-  hist: EntryHistory | null;
-  warn: number;
-  poolCursor: number;
-  /** Per process: index of its mmu_gather words, -1 if its code never calls tlb_gather_mmu. */
-  gatherAt: Int32Array;
-  spte: number;
-  /** kvm handle values (as the test's `struct kvm *K` parameter sees them), per layout kvm. */
-  kvmHandles: number[];
-  rcu: RcuData | undefined;
-  /** State index of the memory cell at an address (SystemBuilder.cellIndex). */
-  cellOf: (addr: number) => number;
-  seam: PtSeam;
-  out: Int32Array;
-}
-
-// ---------------------------------------------------------------- small helpers
-
-const TWO32 = 4294967296;
-function lo32(n: number): number {
-  return n % TWO32 | 0;
-}
-function hi32(n: number): number {
-  return Math.floor(n / TWO32) | 0;
-}
-function raise(ctx: { raise(bit: number): void }, bit: number): void {
-  if (bit >= 0) ctx.raise(bit);
-}
-
-/** Folio index of a `struct folio *` / `struct page *` value (any page of it), -1 if wild/not memmap. */
-function folioOfPage(d: PtData, lo: number, hi: number): number {
-  if (hi !== 0) return -1;
-  const pfn = d.L.pfnOfMemmap(lo >>> 0);
-  return pfn < 0 ? -1 : d.L.folioOfPfn(pfn);
-}
+export type { PtData } from './data.js';
 
 // ---------------------------------------------------------------- the access hook (checks on model-C accesses)
 
@@ -134,60 +85,8 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
   if (d.bbm !== null && !d.x86) bbmOnStore(ctx, d.bbm, k, e, oldLo, oldHi, newLo, newHi);
 };
 
-function markWritten(d: PtData, s: Int32Array, pfn: number): void {
-  const fi = d.L.folioOfPfn(pfn);
-  if (fi < 0) return;
-  const f = d.L.folios[fi];
-  const i = pfn - f.pfn;
-  s[f.written + (i >> 5)] |= 1 << (i & 31);
-}
-
-/**
- * Number of valid PTEs in live tables mapping folio fi (the model's mapcount), or with `dirtyOnly`
- * only those that are dirty.
- */
-function mapCount(d: PtData, s: Int32Array, cellAt: (a: number) => number, fi: number, dirtyOnly = false): number {
-  const f = d.L.folios[fi];
-  let n = 0;
-  for (const t of d.L.tables) {
-    if (s[t.state] === TABLE_FREED) continue;
-    for (let a = t.winStart; a < t.winEnd; a += 8) {
-      const c = cellAt(a);
-      if (c < 0) continue;
-      const lo = s[c], hi = s[c + 1];
-      if (!valid(d, lo, hi)) continue;
-      const pfn = pfnOf(d, lo, hi);
-      if (pfn >= f.pfn && pfn < f.pfn + f.pages && (!dirtyOnly || dirtyOf(d, lo, hi))) n++;
-    }
-  }
-  return n;
-}
-
-/** Drop n references of folio fi; free at 0 (lost-dirty for a written, clean file folio). */
-function folioPut(ctx: ExecContext<PtData>, fi: number, n: number): void {
-  const d = ctx.data;
-  const f = d.L.folios[fi];
-  const r = ctx.s[f.refcount] - n;
-  ctx.s[f.refcount] = r;
-  if (r < 0) raise(ctx, d.warn);
-  if (r === 0) {
-    ctx.s[f.flags] |= FOLIO_FREED;
-    lostDirtyOnFree(ctx, d.lostDirty, f);
-  }
-}
-
 // ---------------------------------------------------------------- pure descriptor helpers (§2.1)
 
-type Fn = (ctx: ExecContext<PtData>) => void;
-
-/** Give an intrinsic a pointer result type (so callers may dereference / index it). */
-function ptr<D>(def: IntrinsicDef<D>, base: string): IntrinsicDef<D> {
-  return { ...def, retType: { base, ptr: 1 } };
-}
-
-function pure(name: string, arity: number, exec: Fn, returns = true): IntrinsicDef<PtData> {
-  return { name, arity, visible: false, kind: 'local', footprint: 'none', returns, exec };
-}
 /** A boolean helper: arm64 (words API) / x86 predicate on argument 0. */
 function pred(name: string, arm: (lo: number, hi: number) => boolean, x86: (lo: number, hi: number) => boolean): IntrinsicDef<PtData> {
   return pure(name, 1, (ctx) => ctx.ret((ctx.data.x86 ? x86 : arm)(ctx.argLo(0), ctx.argHi(0)) ? 1 : 0));
@@ -350,361 +249,6 @@ const pureIntrinsics: IntrinsicDef<PtData>[] = [
     const p = ctx.data.L.vmaProt;
     ctx.ret(bigLo(p), bigHi(p));
   }),
-  ptr(pure('mm_kvm', 1, (ctx) => ctx.ret(ctx.data.kvmHandles.length ? ctx.data.kvmHandles[0] : 0)), 'struct kvm'),
-  { ...pure('kvm_mmu_lockptr', 1, (ctx) => ctx.ret(kvmOf(ctx).lock)), retType: { base: 'spinlock_t', ptr: 1 } },
-  { ...pure('kvm_invalidate_seq_ptr', 1, (ctx) => ctx.ret(kvmOf(ctx).seq)), retType: { base: 'long', ptr: 1 } },
-  { ...pure('kvm_invalidate_in_progress_ptr', 1, (ctx) => ctx.ret(kvmOf(ctx).inProgress)), retType: { base: 'long', ptr: 1 } },
-];
-
-function kvmIndex(ctx: ExecContext<PtData>, i = 0): number {
-  const h = ctx.arg(i);
-  const k = ctx.data.kvmHandles.indexOf(h);
-  if (k < 0) ctx.fail(`expected a kvm declared with \`kvm K on mm;\`, found ${ctx.formatAddr(ctx.argLo(i), ctx.argHi(i))}`);
-  return k;
-}
-function kvmOf(ctx: ExecContext<PtData>): PtLayout['kvms'][number] {
-  return ctx.data.L.kvms[kvmIndex(ctx)];
-}
-
-// ---------------------------------------------------------------- folios (§2.4)
-
-function folioArg(ctx: ExecContext<PtData>, i = 0): number {
-  return folioOfPage(ctx.data, ctx.argLo(i), ctx.argHi(i));
-}
-
-const folioIntrinsics: IntrinsicDef<PtData>[] = [
-  {
-    name: 'folio_ref_count', arity: 1, visible: true, kind: 'read', footprint: 'component',
-    exec(ctx) {
-      const fi = folioArg(ctx);
-      ctx.ret(fi < 0 ? 0 : ctx.s[ctx.data.L.folios[fi].refcount]);
-    },
-  },
-  {
-    // include/linux/page_ref.h folio_ref_try_add(): atomic add-unless-zero, fully ordered.
-    name: 'folio_ref_try_add', arity: 2, visible: true, kind: 'rmw', footprint: 'component',
-    exec(ctx) {
-      const fi = folioArg(ctx);
-      if (fi < 0) return ctx.ret(0);
-      const f = ctx.data.L.folios[fi];
-      if (ctx.s[f.refcount] === 0) return ctx.ret(0);
-      ctx.s[f.refcount] += ctx.arg(1);
-      ctx.ret(1);
-    },
-  },
-  {
-    name: 'folio_put_refs', arity: 2, visible: true, kind: 'rmw', footprint: 'component', returns: false,
-    exec(ctx) {
-      const fi = folioArg(ctx);
-      if (fi < 0) return raise(ctx, ctx.data.warn);
-      folioPut(ctx, fi, ctx.arg(1));
-    },
-  },
-  {
-    name: 'folio_put', arity: 1, visible: true, kind: 'rmw', footprint: 'component', returns: false,
-    exec(ctx) {
-      const fi = folioArg(ctx);
-      if (fi < 0) return raise(ctx, ctx.data.warn);
-      folioPut(ctx, fi, 1);
-    },
-  },
-  {
-    // mm.h folio_expected_ref_count() for an anon folio outside the swap cache: its mapcount. The model
-    // has no rmap: mapcount = present PTEs in live tables mapping the folio (read from memory).
-    name: 'folio_expected_ref_count', arity: 1, visible: true, kind: 'read',
-    exec(ctx) {
-      const fi = folioArg(ctx);
-      ctx.ret(fi < 0 ? 0 : mapCount(ctx.data, ctx.s, (a) => cell(ctx, a), fi));
-    },
-  },
-  {
-    name: 'folio_mark_dirty', arity: 1, visible: true, kind: 'write', footprint: 'component', returns: false,
-    exec(ctx) {
-      const fi = folioArg(ctx);
-      if (fi >= 0) ctx.s[ctx.data.L.folios[fi].flags] |= FOLIO_DIRTY;
-    },
-  },
-  {
-    retType: { base: 'struct folio', ptr: 1 },
-    // vma_alloc_folio(): the next folio of the test's `pool`, refcount 1; NULL when the pool is empty.
-    name: 'vma_alloc_folio', arity: 2, visible: true, kind: 'alloc', footprint: 'component',
-    exec(ctx) {
-      const d = ctx.data;
-      const c = ctx.s[d.poolCursor];
-      if (c >= d.L.pool.length) return ctx.ret(0);
-      const f = d.L.folios[d.L.pool[c]];
-      ctx.s[d.poolCursor] = c + 1;
-      ctx.s[f.refcount] = 1;
-      ctx.s[f.flags] &= ~FOLIO_FREED;
-      ctx.ret(d.L.memmapAddr(f.pfn));
-    },
-  },
-];
-
-// ---------------------------------------------------------------- mmu_gather (§2.5) and table free
-
-function gatherBase(ctx: ExecContext<PtData>, i = 0): number {
-  const d = ctx.data;
-  const p = ctx.arg(i) - GATHER_HANDLE;
-  if (p !== ctx.proc) ctx.fail(`expected this process's mmu_gather, found ${ctx.formatAddr(ctx.argLo(i), ctx.argHi(i))}`);
-  const g = d.gatherAt[p]!;
-  if (g < 0 || ctx.s[g + T_ACTIVE] === 0) ctx.fail('expected an active mmu_gather (tlb_gather_mmu first)');
-  return g;
-}
-
-function tableArg(ctx: ExecContext<PtData>, i = 0): number {
-  const k = ctx.data.L.tableOfBase(ctx.arg(i));
-  if (k < 0) ctx.fail(`expected a page table (pgtable_t), found ${ctx.formatAddr(ctx.argLo(i), ctx.argHi(i))}`);
-  return k;
-}
-
-function freeTableNow(ctx: ExecContext<PtData>, k: number): void {
-  const d = ctx.data;
-  if (d.L.isTableFreed(ctx.s, k)) raise(ctx, d.warn); // double free
-  d.L.markTableFreed(ctx.s, k);
-}
-
-const gatherIntrinsics: IntrinsicDef<PtData>[] = [
-  {
-    retType: { base: 'struct mmu_gather', ptr: 1 },
-    // include/asm-generic/tlb.h tlb_gather_mmu (+ inc_tlb_flush_pending: not modelled separately).
-    name: 'tlb_gather_mmu', arity: 1, visible: false, kind: 'local', footprint: 'none',
-    exec(ctx) {
-      const g = ctx.data.gatherAt[ctx.proc]!;
-      if (ctx.s[g + T_ACTIVE] !== 0) ctx.fail('expected one mmu_gather at a time per process');
-      ctx.s.fill(0, g, g + GATHER_WORDS);
-      ctx.s[g + T_ACTIVE] = 1;
-      ctx.s[g + T_START] = -1;
-      ctx.ret(GATHER_HANDLE + ctx.proc);
-    },
-  },
-  {
-    name: 'tlb_gather_mmu_done', arity: 1, visible: false, kind: 'local', footprint: 'none', returns: false,
-    exec(ctx) {
-      const g = gatherBase(ctx);
-      ctx.s.fill(0, g, g + GATHER_WORDS);
-    },
-  },
-  ptr(pure('tlb_mm', 1, (ctx) => ctx.ret(ctx.data.L.mmHandle)), 'struct mm_struct'),
-  pure('tlb_range_start', 1, (ctx) => {
-    const g = gatherBase(ctx);
-    ctx.ret(ctx.s[g + T_END] === 0 ? 0 : ctx.s[g + T_START]);
-  }),
-  pure('tlb_range_end', 1, (ctx) => ctx.ret(ctx.s[gatherBase(ctx) + T_END])),
-  pure(
-    '__tlb_adjust_range',
-    3,
-    (ctx) => {
-      const g = gatherBase(ctx);
-      const a = ctx.arg(1), e = a + ctx.arg(2);
-      const s0 = ctx.s[g + T_START];
-      ctx.s[g + T_START] = s0 < 0 || ctx.s[g + T_END] === 0 ? a : Math.min(s0, a);
-      ctx.s[g + T_END] = Math.max(ctx.s[g + T_END], e);
-    },
-    false,
-  ),
-  pure(
-    '__tlb_reset_range',
-    1,
-    (ctx) => {
-      const g = gatherBase(ctx);
-      ctx.s[g + T_START] = -1;
-      ctx.s[g + T_END] = 0;
-    },
-    false,
-  ),
-  // mm/mmu_gather.c __tlb_remove_folio_pages(): record nr_pages of a folio for freeing after the flush.
-  // A slot is one folio run (folio index | pages << 16), as the kernel encodes folio runs with
-  // ENCODED_PAGE_BIT_NR_PAGES_NEXT; consecutive pages of one folio share a slot. Returns true when
-  // the batch is now full (the kernel's "no room for more, flush first"), so the caller must force a
-  // flush (zap_pte_range's force_flush/force_break). Simplified: one batch of GATHER_PAGES runs (the
-  // kernel allocates more batch pages with GFP_NOWAIT before reporting full).
-  pure('__tlb_remove_folio_pages', 3, (ctx) => {
-    const g = gatherBase(ctx);
-    const fi = folioArg(ctx, 1);
-    if (fi < 0) ctx.fail(`expected a page of a declared folio, found ${ctx.formatAddr(ctx.argLo(1), ctx.argHi(1))}`);
-    const nr = ctx.arg(2);
-    const n = ctx.s[g + T_NPAGES];
-    const last = n > 0 ? ctx.s[g + T_PAGES + n - 1]! : -1;
-    if (n > 0 && (last & 0xffff) === fi) ctx.s[g + T_PAGES + n - 1] = last + (nr << 16);
-    else {
-      if (n >= GATHER_PAGES) ctx.fail(`internal: mmu_gather batch overfilled (${GATHER_PAGES}); the caller ignored "full"`);
-      ctx.s[g + T_PAGES + n] = fi | (nr << 16);
-      ctx.s[g + T_NPAGES] = n + 1;
-    }
-    ctx.ret(ctx.s[g + T_NPAGES] >= GATHER_PAGES ? 1 : 0);
-  }),
-  {
-    // mm/mmu_gather.c __tlb_batch_free_encoded_pages → folio_put_refs per recorded run (one step).
-    name: 'tlb_batch_pages_flush', arity: 1, visible: true, kind: 'rmw', footprint: 'component', returns: false,
-    exec(ctx) {
-      const g = gatherBase(ctx);
-      const n = ctx.s[g + T_NPAGES];
-      for (let i = 0; i < n; i++) {
-        const run = ctx.s[g + T_PAGES + i]!;
-        folioPut(ctx, run & 0xffff, run >>> 16);
-      }
-      ctx.s[g + T_NPAGES] = 0;
-    },
-  },
-  pure(
-    'tlb_table_batch_add',
-    2,
-    (ctx) => {
-      const g = gatherBase(ctx);
-      const k = tableArg(ctx, 1);
-      const n = ctx.s[g + T_NTABLES];
-      if (n >= GATHER_TABLES) ctx.fail(`mmu_gather table batch full (${GATHER_TABLES})`);
-      ctx.s[g + T_TABLES + n] = k;
-      ctx.s[g + T_NTABLES] = n + 1;
-    },
-    false,
-  ),
-  pure('tlb_table_batch_count', 1, (ctx) => ctx.ret(ctx.s[gatherBase(ctx) + T_NTABLES])),
-  {
-    name: 'tlb_table_batch_call_rcu', arity: 1, visible: true, kind: 'rcu', footprint: 'component', returns: false,
-    exec(ctx) {
-      const d = ctx.data;
-      const g = gatherBase(ctx);
-      const rcu = d.rcu;
-      if (!rcu) return ctx.fail('RCU table free needs the rcu component');
-      const n = ctx.s[g + T_NTABLES];
-      for (let i = 0; i < n; i++) {
-        const k = ctx.s[g + T_TABLES + i];
-        if (!callRcuTableFree(ctx.s, rcu, k)) raise(ctx, d.warn);
-        else d.L.markTablePending(ctx.s, k);
-      }
-      ctx.s[g + T_NTABLES] = 0;
-    },
-  },
-  {
-    name: 'tlb_table_batch_free_now', arity: 1, visible: true, kind: 'free', footprint: 'component', returns: false,
-    exec(ctx) {
-      const g = gatherBase(ctx);
-      const n = ctx.s[g + T_NTABLES];
-      for (let i = 0; i < n; i++) freeTableNow(ctx, ctx.s[g + T_TABLES + i]);
-      ctx.s[g + T_NTABLES] = 0;
-    },
-  },
-  {
-    // mm/mmu_gather.c __tlb_remove_table → pagetable_dtor_free: the table is freed now.
-    name: '__tlb_remove_table', arity: 1, visible: true, kind: 'free', footprint: 'component', returns: false,
-    exec(ctx) {
-      freeTableNow(ctx, tableArg(ctx));
-    },
-    describe: (ctx) => `__tlb_remove_table(${ctx.formatAddr(ctx.argLo(0), ctx.argHi(0))}): table freed`,
-  },
-];
-
-// ---------------------------------------------------------------- page-table allocation
-
-const allocIntrinsics: IntrinsicDef<PtData>[] = [
-  ptr({
-    // pte_alloc_one() (include/asm-generic/pgalloc.h → pagetable_alloc + pagetable_pte_ctor): a free
-    // page-table page (a `spare_tables` page or any table freed earlier, lowest index first), its
-    // entries zeroed, live again; NULL when none is free. An RCU-pending table is not free yet.
-    // Footprint undeclared: it writes the table's memory cells (not an argument's).
-    name: 'pte_alloc_one', arity: 1, visible: true, kind: 'alloc',
-    exec(ctx) {
-      const d = ctx.data;
-      const L = d.L;
-      for (const t of L.tables) {
-        if (ctx.s[t.state] !== TABLE_FREED) continue;
-        for (let a = t.winStart; a < t.winEnd; a += 8) {
-          const c = cell(ctx, a);
-          if (c >= 0) ctx.s[c] = ctx.s[c + 1] = 0;
-        }
-        if (d.bbm !== null) bbmTableReset(d.bbm, ctx.s, t.index);
-        ctx.s[t.state] = TABLE_LIVE;
-        return ctx.ret(t.base);
-      }
-      ctx.ret(0);
-    },
-  }, 'pte_t'),
-  {
-    // pte_free() (include/asm-generic/pgalloc.h): free a table that was never made visible, now.
-    name: 'pte_free', arity: 2, visible: true, kind: 'free', footprint: 'component', returns: false,
-    exec(ctx) {
-      freeTableNow(ctx, tableArg(ctx, 1));
-    },
-  },
-  {
-    // pmd_populate() (arm64 __pmd_populate / x86 set_pmd): store the table descriptor of `table` in
-    // *pmdp (one 64-bit store; the PMD table is never freed, so no check watches it).
-    name: 'pmd_populate', arity: 3, visible: true, kind: 'write', footprint: 'args', returns: false,
-    exec(ctx) {
-      const d = ctx.data;
-      const k = tableArg(ctx, 2);
-      const c = ctx.mem(1, 8);
-      if (c < 0) ctx.fail(`pmd_populate: expected a pmd_t *, found ${ctx.formatAddr(ctx.argLo(1), ctx.argHi(1))}`);
-      const v = d.L.pmdValueOf(d.L.tables[k]);
-      ctx.s[c] = bigLo(v);
-      ctx.s[c + 1] = bigHi(v);
-    },
-  },
-];
-
-// ---------------------------------------------------------------- secondary MMU (§2.6)
-
-function spteSlot(ctx: ExecContext<PtData>, k: number, hvaPage: number): number {
-  const base = ctx.data.spte + k * SPTE_SLOTS * 3;
-  for (let i = 0; i < SPTE_SLOTS; i++) if (ctx.s[base + 3 * i] === hvaPage + 1) return base + 3 * i;
-  return -1;
-}
-
-const spteIntrinsics: IntrinsicDef<PtData>[] = [
-  {
-    name: 'spte_set', arity: 4, visible: true, kind: 'spte', returns: false,
-    exec(ctx) {
-      const d = ctx.data;
-      const k = kvmIndex(ctx);
-      const hva = ctx.arg(1);
-      const vp = Math.floor(hva / PAGE_SIZE);
-      let w = spteSlot(ctx, k, vp);
-      if (w < 0) {
-        const base = d.spte + k * SPTE_SLOTS * 3;
-        for (let i = 0; i < SPTE_SLOTS && w < 0; i++) if (ctx.s[base + 3 * i] === 0) w = base + 3 * i;
-        if (w < 0) ctx.fail(`too many SPTEs (at most ${SPTE_SLOTS} per kvm)`);
-      }
-      const page = ctx.arg(2);
-      const writable = ctx.argLo(3) !== 0 || ctx.argHi(3) !== 0;
-      ctx.s[w] = vp + 1;
-      ctx.s[w + 1] = Math.floor((page - MEMMAP_BASE) / STRUCT_PAGE_SIZE);
-      ctx.s[w + 2] = writable ? 1 : 0;
-      spteCleanWritableOnSet(ctx, d.spteClean, d.L, d, hva, writable);
-    },
-  },
-  {
-    name: 'spte_zap_range', arity: 3, visible: true, kind: 'spte', returns: false,
-    exec(ctx) {
-      const d = ctx.data;
-      const k = kvmIndex(ctx);
-      const start = Math.floor(ctx.arg(1) / PAGE_SIZE), end = Math.ceil(ctx.arg(2) / PAGE_SIZE);
-      const base = d.spte + k * SPTE_SLOTS * 3;
-      for (let i = 0; i < SPTE_SLOTS; i++) {
-        const v = ctx.s[base + 3 * i] - 1;
-        if (v >= start && v < end) ctx.s.fill(0, base + 3 * i, base + 3 * i + 3);
-      }
-    },
-  },
-  {
-    name: 'spte_writable', arity: 2, visible: true, kind: 'spte',
-    exec(ctx) {
-      const w = spteSlot(ctx, kvmIndex(ctx), Math.floor(ctx.arg(1) / PAGE_SIZE));
-      ctx.ret(w >= 0 && ctx.s[w + 2] !== 0 ? 1 : 0);
-    },
-  },
-  {
-    // A guest write through the SPTE: marks the page written (no primary PTE is touched).
-    name: 'spte_write', arity: 2, visible: true, kind: 'spte',
-    exec(ctx) {
-      const w = spteSlot(ctx, kvmIndex(ctx), Math.floor(ctx.arg(1) / PAGE_SIZE));
-      if (w < 0) return ctx.ret(HW_FAULT_TRANSLATION);
-      if (ctx.s[w + 2] === 0) return ctx.ret(HW_FAULT_PERMISSION);
-      markWritten(ctx.data, ctx.s, ctx.s[w + 1]);
-      ctx.ret(0);
-    },
-  },
 ];
 
 // ---------------------------------------------------------------- the component
@@ -803,7 +347,6 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
       d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end) });
       return d;
     },
-    intrinsics: [...pureIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...historyIntrinsics, ...gupWrongPageIntrinsics, ...garbageIntrinsics],
+    intrinsics: [...pureIntrinsics, ...kvmPointerIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...historyIntrinsics, ...gupWrongPageIntrinsics, ...garbageIntrinsics],
   });
 
-export { lo32, hi32, TWO32 };
