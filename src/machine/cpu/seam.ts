@@ -46,10 +46,12 @@ export interface PtSeam {
 
 /**
  * The seam over the memory side's layout (src/machine/pt/layout.ts, bound to its state words). `hooks`
- * adds what only the memory side's component can do (the bbm check's TLBI bookkeeping).
+ * adds what only the memory side's component can do (the bbm check's TLBI bookkeeping);
+ * `recordWrites: false` (lost-dirty off) keeps the folios' written masks at zero.
  */
-export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: Int32Array, start: number, end: number): void } = {}): PtSeam {
+export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: Int32Array, start: number, end: number): void; recordWrites?: boolean } = {}): PtSeam {
   const folios = layout.folios;
+  const record = hooks.recordWrites !== false;
   return {
     pmdEntryAddr: (va) => layout.pmdEntryAddr(va),
     pteEntryAddr: (lo, hi, va) => layout.pteEntryAddr(lo, hi, va),
@@ -58,7 +60,7 @@ export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: In
     markWritten(s, pfn) {
       // FolioInfo.written: bit i of word written + (i >> 5) = page i written through the MMU. A wild
       // pfn (no folio) records nothing.
-      const fi = layout.folioOfPfn(pfn);
+      const fi = record ? layout.folioOfPfn(pfn) : -1;
       if (fi < 0) return;
       const f = folios[fi];
       const i = pfn - f.pfn;

@@ -344,7 +344,8 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
         return BigInt(L.memmapAddr(L.folios[fi].pfn + Number(i.value)));
       });
       const bbmData = d.bbm;
-      d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end) });
+      // The written masks are lost-dirty's history: recorded only while it is on.
+    d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end), recordWrites: lostDirty >= 0 });
       return d;
     },
     intrinsics: [...pureIntrinsics, ...kvmPointerIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...historyIntrinsics, ...gupWrongPageIntrinsics, ...garbageIntrinsics],
