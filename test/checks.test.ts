@@ -111,3 +111,29 @@ exists (true)
   assert.deepEqual(off.violations, []);
   assert.equal(off.stats.states, on.stats.states - 1);
 });
+
+test('pt-history-overflow: GUP-fast racing 8 remaps overflows the entry history; 6 do not; gone with both history checks off', () => {
+  // x86 (no bbm): P1 remaps the entry to another page of A n times while P0's GUP-fast watches it.
+  const remaps = (n: number) => `C history-overflow
+config { arch = x86; }
+{
+  folio A = 16 pages;
+  map 0x10000..0x11000 -> A, rw, young, clean;
+}
+P0(struct mm_struct *mm)
+{
+  struct page *r0;
+  r0 = get_user_page_fast_only(mm, 0x10000, 0);
+}
+P1(struct mm_struct *mm)
+{
+  pte_t *p;
+  p = __pte_map(READ_ONCE(*pmd_off(mm, 0x10000)), 0x10000);
+${Array.from({ length: n }, (_, i) => `  WRITE_ONCE(*p, mk_pte(page(A, ${i + 1}), PAGE_SHARED));`).join('\n')}
+}
+exists (true)
+`;
+  assert.deepEqual(checks(remaps(6)), []);
+  assert.deepEqual(checks(remaps(8)), ['pt-history-overflow']);
+  assert.deepEqual(checks(remaps(8), ['gup-wrong-page', 'garbage']), []);
+});
