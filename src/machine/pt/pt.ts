@@ -335,19 +335,19 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
         if (f.pool) s[f.flags] = FOLIO_FREED;
       }
     });
-      b.resolver((v: CondValue) => {
-        if (v.kind !== 'call' || v.callee !== 'page' || v.args.length !== 2) return undefined;
-        const [a, i] = v.args;
-        if (a.kind !== 'addr' || i.kind !== 'num') return undefined;
-        const fi = L.folioByName(a.name);
-        if (fi < 0) return undefined;
-        return BigInt(L.memmapAddr(L.folios[fi].pfn + Number(i.value)));
-      });
-      const bbmData = d.bbm;
-      // The written masks are lost-dirty's history: recorded only while it is on.
+    b.resolver((v: CondValue) => {
+      if (v.kind !== 'call' || v.callee !== 'page' || v.args.length !== 2) return undefined;
+      const [a, i] = v.args;
+      if (a.kind !== 'addr' || i.kind !== 'num') return undefined;
+      const fi = L.folioByName(a.name);
+      if (fi < 0) return undefined;
+      return BigInt(L.memmapAddr(L.folios[fi].pfn + Number(i.value)));
+    });
+    const bbmData = d.bbm;
+    // The written masks are lost-dirty's history: recorded only while it is on.
     d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end), recordWrites: lostDirty >= 0 });
-      return d;
-    },
-    intrinsics: [...pureIntrinsics, ...kvmPointerIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...historyIntrinsics, ...gupWrongPageIntrinsics, ...garbageIntrinsics],
-  });
+    return d;
+  },
+  intrinsics: [...pureIntrinsics, ...kvmPointerIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...historyIntrinsics, ...gupWrongPageIntrinsics, ...garbageIntrinsics],
+});
 
