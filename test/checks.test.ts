@@ -83,7 +83,7 @@ test('every check off: none of them registered, no violation, no more states tha
   assert.ok(off.stats.states <= on.stats.states);
 });
 
-test('lost-dirty off: MMU writes are not recorded, so states that differ only in them merge', () => {
+test('lost-dirty off: the folios\' written masks have no words and MMU writes are not recorded, so states that differ only in them merge', () => {
   // P0's write lands before P1 clears the PTE (page written, the dirty PTE gone: lost-dirty) or faults
   // after it; with the check on, the two finals differ only in the folio's written mask.
   const text = `C write-vs-clear
@@ -110,6 +110,9 @@ exists (true)
   assert.deepEqual(on.violations.map((v) => v.check), ['lost-dirty']);
   assert.deepEqual(off.violations, []);
   assert.equal(off.stats.states, on.stats.states - 1);
+  // ... and the masks have no words: one for folio A's 4 pages.
+  const words = (d?: string[]) => litmusSystemFromText({ text, file: 't.litmus', disabledChecks: d }).stateWords;
+  assert.equal(words(['lost-dirty']), words() - 1);
 });
 
 test('pt-history-overflow: GUP-fast racing 8 remaps overflows the entry history; 6 do not; gone with both history checks off', () => {

@@ -47,7 +47,7 @@ export interface PtSeam {
 /**
  * The seam over the memory side's layout (src/machine/pt/layout.ts, bound to its state words). `hooks`
  * adds what only the memory side's component can do (the bbm check's TLBI bookkeeping);
- * `recordWrites: false` (lost-dirty off) keeps the folios' written masks at zero.
+ * `recordWrites: false`: the layout has no written masks (lost-dirty off), writes are not recorded.
  */
 export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: Int32Array, start: number, end: number): void; recordWrites?: boolean } = {}): PtSeam {
   const folios = layout.folios;

@@ -23,7 +23,7 @@ import { garbage, garbageBit, garbageIntrinsics } from '../../checks/garbage.js'
 import { gupWrongPage, gupWrongPageBit, gupWrongPageIntrinsics } from '../../checks/gup-wrong-page.js';
 import { historyIntrinsics, historyOnStore, historyOverflow, historySetup } from '../../checks/history.js';
 import { warnOn } from '../../checks/kernel.js';
-import { lostDirtySetup } from '../../checks/lost-dirty.js';
+import { lostDirty as lostDirtyCheck, lostDirtySetup } from '../../checks/lost-dirty.js';
 import { ptUafBit, ptUafOnAccess } from '../../checks/pt-uaf.js';
 import { checkBit, checkOn } from '../../checks/registry.js';
 import { spteCleanWritableBit } from '../../checks/spte-clean-writable.js';
@@ -271,7 +271,9 @@ function reservePerProc(b: SystemBuilder, calls: Set<string>[], names: string[],
 export const ptComponent: Component<PtData> = defineComponent<PtData>({
   name: 'pt',
   setup(b) {
-    const L = buildLayout(b.program.test);
+    // The folios' written masks are lost-dirty's history: no words, no recording while it is off.
+    const writtenMasks = checkOn(b, lostDirtyCheck);
+    const L = buildLayout(b.program.test, undefined, { writtenMasks });
     const P = b.nprocs;
     const procCalls = calledByProc(b);
     const debug = b.dataOf<{ warn: number }>('debug');
@@ -344,8 +346,7 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
       return BigInt(L.memmapAddr(L.folios[fi].pfn + Number(i.value)));
     });
     const bbmData = d.bbm;
-    // The written masks are lost-dirty's history: recorded only while it is on.
-    d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end), recordWrites: lostDirty >= 0 });
+    d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end), recordWrites: writtenMasks });
     return d;
   },
   intrinsics: [...pureIntrinsics, ...kvmPointerIntrinsics, ...folioIntrinsics, ...gatherIntrinsics, ...allocIntrinsics, ...spteIntrinsics, ...historyIntrinsics, ...gupWrongPageIntrinsics, ...garbageIntrinsics],
