@@ -25,15 +25,15 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../src/frontend/diagnostics.js';
 import { exploreParallel } from '../src/explore/parallel.js';
 import { explore } from '../src/explore/bfs.js';
-import { litmusSystemFromText } from '../src/runner.js';
+import { scSystemFromText as litmusSystemFromText } from '../src/sc/backend.js';
 import { litmusFilesUnder } from '../src/frontend/files.js';
-import { runMatrix } from '../src/matrix/matrix.js';
+import { runMatrix } from '../src/matrix/run.js';
 import { addSearch, emptyTotals, type SearchTotals } from '../src/explore/result.js';
-import { ALLOWED_CONT_PTES } from '../src/machine/arm64/hwdef.js';
+import { ALLOWED_CONT_PTES } from '../src/arch/arm64/hwdef.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const runnerUrl = new URL('../src/runner.js', import.meta.url).href;
+const runnerUrl = new URL('../src/sc/backend.js', import.meta.url).href;
 
 interface Case {
   /** Litmus texts explored one after the other (their figures are summed). */
@@ -67,7 +67,7 @@ async function runCase(c: Case): Promise<Measure> {
     const opts = { reduction: c.reduction, maxStates: c.maxStates, timeoutMs: c.timeoutMs };
     const r =
       c.workers > 1
-        ? await exploreParallel({ module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } }, { ...opts, workers: c.workers })
+        ? await exploreParallel({ module: runnerUrl, export: 'scSystemFromText', args: { text, file } }, { ...opts, workers: c.workers })
         : explore(litmusSystemFromText({ text, file }), opts);
     addSearch(m, r.stats, r.completion);
   }

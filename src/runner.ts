@@ -1,56 +1,35 @@
-// Runs one litmus file end to end: read, parse, lower against the model library, build the SC
-// system, explore with bounds, and evaluate the final states the way herd7 does (locations, filter,
-// exists / ~exists / forall). The result is a plain, structured-cloneable object (report/ prints it,
-// the CLI may receive it from a worker thread).
+// Runs one litmus test through the pipeline, one way:
+//   text → frontend → setup → ir (compile.ts) → backend (engine) → verdict (data)
+// The result is a plain, structured-cloneable object: report/ formats it, the CLI may receive it from a
+// worker thread. The runner also replays saved counterexamples (`ptelab replay`).
 //
 // Counting convention: Positive/Negative count DISTINCT final states (projected onto the observed
 // locations), not executions as herd7 does.
 
 import { readFileSync } from 'node:fs';
-import type { ModelFile } from './frontend/ast.js';
 import { InputError } from './frontend/diagnostics.js';
-import { parseLitmus } from './frontend/parser.js';
-import { lower } from './ir/lower.js';
-import { scBackend, type MemoryModelBackend } from './machine/backend.js';
-import { loadModelsWith, type ModelOverlay } from './models/library.js';
-import { machineLowerOptions } from './machine/pt/machine.js';
-import { explore } from './explore/bfs.js';
-import { exploreParallel, prestartWorkers } from './explore/parallel.js';
-import type { ExploreOptions } from './explore/result.js';
-import { evaluate, witnessPredicate, type LitmusOutcome } from './report/outcome.js';
+import { compileTest, type CompileOptions } from './compile.js';
+import type { Backend, BackendOptions, PteBlockInfo } from './backend/outcome.js';
+import { scBackend } from './sc/backend.js';
+import type { ModelOverlay } from './models/library.js';
+import { verdictOf, witnessPredicate, type LitmusOutcome } from './verdict/verdict.js';
+import type { SavedCounterexample, TraceFile } from './report/trace.js';
 
-export { compareLocs } from './report/cond.js';
-export { evaluate, expectedResult, observedLocations } from './report/outcome.js';
-export type { CheckViolation, LitmusOutcome, Observation, OutcomeState } from './report/outcome.js';
+export type { CheckViolation, LitmusOutcome, Observation, OutcomeState } from './verdict/verdict.js';
+export { litmusFilesUnder } from './frontend/files.js';
 
-export interface RunOptions {
-  maxStates?: number;
-  maxMemoryBytes?: number;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  onProgress?: ExploreOptions['onProgress'];
+/** The memory model `run` uses unless told otherwise, and its banner (`run DIR` prints it once). */
+export const DEFAULT_MODEL = scBackend.name;
+export const DEFAULT_BANNER = scBackend.banner;
+
+export interface RunOptions extends Omit<BackendOptions, 'witness'> {
   /** The memory model (default: SC). */
-  backend?: MemoryModelBackend;
-  /** Milliseconds between onProgress calls (also the latency of an abort seen through onProgress). */
-  progressIntervalMs?: number;
-  /** Partial-order reduction (default true; `--no-reduction` turns it off). */
-  reduction?: boolean;
-  /** Store full states instead of 64-bit fingerprints (`--exact`). */
-  exact?: boolean;
-  /** Worker threads for the search (`--workers N`, default 1: search in the calling thread). */
-  workers?: number;
-  /** Machine checks turned off (`--no-check NAME`; names in machine/pt/machine.ts MACHINE_CHECKS). */
+  backend?: Backend;
+  /** Machine checks turned off (`--no-check NAME`; names in src/checks). */
   disabledChecks?: string[];
   /** Changed copies of model files replacing the embedded ones (`--models DIR`, models/library.ts). */
   models?: ModelOverlay;
 }
-
-/** The embedded model library (models/**\/*.c, parsed once per process), with `overlay` applied. */
-function models(overlay?: ModelOverlay): readonly ModelFile[] {
-  return loadModelsWith(overlay);
-}
-
-export { litmusFilesUnder } from './frontend/files.js';
 
 /** Read a file, turning any I/O failure into a one-line InputError. */
 export function readLitmusText(path: string): string {
@@ -69,48 +48,40 @@ export async function runLitmusFile(path: string, opts: RunOptions = {}): Promis
   return runLitmusText(text, path, opts);
 }
 
-/**
- * The SC system of a litmus test given as text. Workers of the parallel explorer build their own
- * copy through this (explore/parallel.ts SystemSpec). `colourSlots: false` keeps one slot per local
- * (ir/colour.ts; tests compare both).
- */
-export function litmusSystemFromText(args: { text: string; file: string; disabledChecks?: string[]; models?: ModelOverlay; colourSlots?: boolean }): LitmusSystemOf {
-  const test = parseLitmus(args.text, args.file);
-  const opts = machineLowerOptions(test, { disabledChecks: args.disabledChecks });
-  return scBackend.createSystem(lower(test, models(args.models), args.colourSlots === false ? { ...opts, colourSlots: false } : opts));
-}
-type LitmusSystemOf = ReturnType<MemoryModelBackend['createSystem']>;
-
-function exploreOptions(opts: RunOptions): ExploreOptions {
-  return {
-    maxStates: opts.maxStates,
-    maxMemoryBytes: opts.maxMemoryBytes,
-    timeoutMs: opts.timeoutMs,
-    signal: opts.signal,
-    onProgress: opts.onProgress,
-    progressIntervalMs: opts.progressIntervalMs,
-    reduction: opts.reduction,
-    exact: opts.exact,
-  };
-}
-
-/** runLitmusText with `opts.workers` worker threads (SC backend only); same outcome as one. */
-export async function runLitmusTextParallel(text: string, file: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
-  if (opts.backend !== undefined && opts.backend !== scBackend) return runLitmusText(text, file, opts);
-  const spec = { module: import.meta.url, export: 'litmusSystemFromText', args: { text, file, disabledChecks: opts.disabledChecks, models: opts.models } };
-  prestartWorkers(spec, opts.workers ?? 1); // they build their systems while this thread builds its own
-  const system = litmusSystemFromText(spec.args);
-  const test = system.test;
-  const result = await exploreParallel(spec, { ...exploreOptions(opts), workers: opts.workers ?? 1, witness: witnessPredicate(test, system) }, system);
-  return evaluate(test, system, result);
+function compile(text: string, file: string, opts: RunOptions) {
+  const c: CompileOptions = { disabledChecks: opts.disabledChecks, models: opts.models };
+  const { setup, program } = compileTest(text, file, c);
+  return { input: { program, setup, source: { text, file, models: opts.models } }, witness: witnessPredicate(setup, program) };
 }
 
 /** Run a litmus test given as text; `file` names it in error messages. */
 export function runLitmusText(text: string, file: string, opts: RunOptions = {}): LitmusOutcome {
-  const test = parseLitmus(text, file);
-  const program = lower(test, models(opts.models), machineLowerOptions(test, { disabledChecks: opts.disabledChecks }));
-  const system = (opts.backend ?? scBackend).createSystem(program);
-  const result = explore(system, { ...exploreOptions(opts), witness: witnessPredicate(test, system) });
-  return evaluate(test, system, result);
+  const backend = opts.backend ?? scBackend;
+  const { input, witness } = compile(text, file, opts);
+  return verdictOf(input.setup, input.program, backend.run(input, { ...opts, witness }));
 }
 
+/** runLitmusText with `opts.workers` threads, where the backend can search in parallel; the same verdict. */
+export async function runLitmusTextParallel(text: string, file: string, opts: RunOptions = {}): Promise<LitmusOutcome> {
+  const backend = opts.backend ?? scBackend;
+  if (!backend.runParallel) return runLitmusText(text, file, opts);
+  // Workers start building their systems while this thread compiles its own.
+  if (backend === scBackend) scBackend.prepare({ text, file, models: opts.models, disabledChecks: opts.disabledChecks }, opts.workers ?? 1);
+  const { input, witness } = compile(text, file, opts);
+  return verdictOf(input.setup, input.program, await backend.runParallel(input, { ...opts, witness }));
+}
+
+export interface ReplayedCounterexample extends SavedCounterexample {
+  /** The check fires in the last state. */
+  reproduced: boolean;
+}
+
+/**
+ * Re-run every counterexample of a trace file from the initial state. Throws ReplayError with a one-line
+ * message if a step is not enabled; `reproduced` says whether the check fires at the end.
+ */
+export function replayTraceFile(tf: TraceFile, backend: Backend = scBackend): { initial: PteBlockInfo[]; results: ReplayedCounterexample[] } {
+  const { input, witness } = compile(tf.text, tf.file, { disabledChecks: tf.disabledChecks ?? [], models: tf.models });
+  const r = backend.replay(input, tf.counterexamples, witness);
+  return { initial: r.initial, results: tf.counterexamples.map((cx, i) => ({ ...cx, described: r.results[i]!.described, reproduced: r.results[i]!.reproduced })) };
+}

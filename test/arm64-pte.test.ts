@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as P from '../src/machine/arm64/pte.js';
-import { words as W } from '../src/machine/arm64/pte.js';
+import * as P from '../src/arch/arm64/pte.js';
+import { words as W } from '../src/arch/arm64/pte.js';
 
 const B = (n: number) => 1n << BigInt(n);
 const gen = (h: number, l: number) => ((1n << BigInt(h - l + 1)) - 1n) << BigInt(l);

@@ -5,8 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { litmusSystemFromText, runLitmusText } from '../src/runner.js';
+import { runLitmusText } from '../src/runner.js';
+import { scSystemFromText as litmusSystemFromText } from '../src/sc/backend.js';
 import { MACHINE_CHECKS } from '../src/checks/index.js';
+import { parseLitmus } from '../src/frontend/parser.js';
+import { buildSetup } from '../src/setup/setup.js';
 import { MACHINE_CHECKS as CLI_CHECKS } from '../src/machine/pt/machine.js';
 
 const ex = (name: string): string => readFileSync(new URL(`../../examples/${name}.litmus`, import.meta.url), 'utf8');
@@ -139,4 +142,27 @@ exists (true)
   assert.deepEqual(checks(remaps(6)), []);
   assert.deepEqual(checks(remaps(8)), ['pt-history-overflow']);
   assert.deepEqual(checks(remaps(8), ['gup-wrong-page', 'garbage']), []);
+});
+
+test('lost-dirty off in the setup: the layout has no written words, and at(base) keeps written = -1', () => {
+  const test = parseLitmus(`C masks
+{
+  folio A = 4 pages;
+  folio B = 64 pages;
+  map 0x10000..0x14000 -> A, rw, young, clean;
+}
+P0(void)
+{
+  user_write(0x10000);
+}
+exists (true)
+`, 't.litmus');
+  const on = buildSetup(test).layout;
+  const off = buildSetup(test, { disabledChecks: ['lost-dirty'] }).layout;
+  // A has one mask word, B two.
+  assert.equal(off.stateWords, on.stateWords - 3);
+  assert.deepEqual(off.folios.map((f) => f.written), [-1, -1]);
+  assert.deepEqual(off.at(100).folios.map((f) => f.written), [-1, -1]);
+  assert.deepEqual(on.at(100).folios.map((f) => f.written), on.folios.map((f) => f.written + 100));
+  assert.equal(off.at(100).folios[0].refcount, off.folios[0].refcount + 100);
 });

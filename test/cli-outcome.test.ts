@@ -1,12 +1,13 @@
-// Unit tests of the herd7-style evaluation of final states (report/outcome.ts) on a fake
-// LitmusSystem whose state vector simply holds one value per location.
+// Unit tests of the verdict stage (verdict/verdict.ts): herd7's evaluation of a backend's final states,
+// on hand-made Outcomes whose final states are given as values per named location.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Cond, FinalCond, LitmusFile, LocRef, Pos } from '../src/frontend/ast.js';
-import type { Completion } from '../src/explore/result.js';
-import type { LitmusSystem } from '../src/machine/litmus-system.js';
-import { evaluate, expectedResult, observedLocations } from '../src/report/outcome.js';
+import type { Completion, Outcome } from '../src/backend/outcome.js';
+import { buildSetup, expectedResult } from '../src/setup/setup.js';
+import { observedLocations } from '../src/setup/locations.js';
+import { verdictOf } from '../src/verdict/verdict.js';
 
 const pos: Pos = { line: 1, col: 1 };
 const reg = (proc: number, name: string): LocRef => ({ kind: 'reg', proc, name, pos });
@@ -15,30 +16,6 @@ const eq = (loc: LocRef, n: number): Cond => ({ kind: 'cmp', op: '=', loc, value
 const and = (left: Cond, right: Cond): Cond => ({ kind: 'and', left, right, pos });
 const key = (l: LocRef): string => (l.kind === 'reg' ? `${l.proc}:${l.name}` : l.name);
 
-/** Slots: the state vector holds one Int32 per named location. */
-function fakeSystem(slots: string[], test: LitmusFile): LitmusSystem {
-  const index = (l: LocRef): number => {
-    const i = slots.indexOf(key(l));
-    if (i < 0) throw new Error(`no slot ${key(l)}`);
-    return i;
-  };
-  return {
-    test,
-    stateWords: slots.length,
-    agentCount: 0,
-    checkNames: [],
-    agentName: (a) => `P${a}`,
-    initial: () => {},
-    successors: () => {},
-    terminal: () => 1,
-    violations: () => 0,
-    readLoc: (s, l) => BigInt(s[index(l)]!),
-    resolveValue: (cv) => (cv.kind === 'num' ? cv.value : 0n),
-    formatValue: (_l, val) => val.toString(),
-    describeStep: () => ({ agent: 'P0', file: '', line: 0, func: '', kind: 'read', text: '' }),
-  } as LitmusSystem;
-}
-
 function litmus(final: FinalCond | undefined, extra: Partial<LitmusFile> = {}): LitmusFile {
   return { file: 't.litmus', arch: 'C', name: 'T', comments: [], config: [], init: [], procs: [], functions: [], locations: [], final, ...extra };
 }
@@ -46,14 +23,33 @@ function litmus(final: FinalCond | undefined, extra: Partial<LitmusFile> = {}): 
 const complete: Completion = { complete: true };
 const stats = { states: 1, transitions: 1, seconds: 0.01, peakRss: 0, maxDepth: 1 };
 
+/**
+ * `finals` are full final states, one value per name in `slots`. Like a backend, project them on the
+ * observed locations and keep the distinct projections (Outcome.finals), then take the verdict.
+ */
 function run(test: LitmusFile, slots: string[], finals: number[][], more: { deadlocks?: number; completion?: Completion } = {}) {
-  return evaluate(test, fakeSystem(slots, test), {
-    finals: finals.map((f) => Int32Array.from(f)),
+  const setup = buildSetup(test);
+  const proj = new Map<string, bigint[]>();
+  for (const f of finals) {
+    const values = setup.observed.map((l) => {
+      const i = slots.indexOf(key(l));
+      if (i < 0) throw new Error(`no slot ${key(l)}`);
+      return BigInt(f[i]!);
+    });
+    proj.set(values.join(','), values);
+  }
+  const outcome: Outcome = {
+    model: 'SC',
+    banner: 'test',
+    finals: [...proj.values()].map((values) => ({ values, text: values.map(String) })),
+    finalStates: finals.length,
     deadlocks: more.deadlocks ?? 0,
     violations: [],
+    initial: [],
     completion: more.completion ?? complete,
     stats,
-  });
+  };
+  return verdictOf(setup, { file: test.file, procs: [], objects: [], memBytes: 0, privateBase: 0 }, outcome);
 }
 
 const sbCond: FinalCond = { quantifier: 'exists', cond: and(eq(reg(0, 'r0'), 0), eq(reg(1, 'r0'), 0)), pos };

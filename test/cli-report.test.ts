@@ -4,12 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Cond, LocRef, Pos } from '../src/frontend/ast.js';
-import { formatCond, formatCondition } from '../src/report/cond.js';
-import { formatHerd, MODEL_LINE, toJson } from '../src/report/herd.js';
+import { formatCond, formatCondition } from '../src/verdict/condition.js';
+import { formatHerd, toJson } from '../src/report/herd.js';
 import { compareWithExpected, summaryLine } from '../src/report/summary.js';
 import { parseCount, parseSeconds, parseSize } from '../src/cli/options.js';
-import { compareLocs } from '../src/report/cond.js';
-import type { LitmusOutcome } from '../src/report/outcome.js';
+import { compareLocs } from '../src/setup/locations.js';
+import type { LitmusOutcome } from '../src/verdict/verdict.js';
+
+const MODEL_LINE = 'ptelab: sequential consistency (SC), not the LKMM';
 
 const pos: Pos = { line: 1, col: 1 };
 const reg = (proc: number, name: string): LocRef => ({ kind: 'reg', proc, name, pos });
@@ -21,6 +23,7 @@ function sb(over: Partial<LitmusOutcome> = {}): LitmusOutcome {
     file: 'SB+poonceonces.litmus',
     name: 'SB+poonceonces',
     model: 'SC',
+    banner: MODEL_LINE,
     kind: 'Allowed',
     quantifier: 'exists',
     condition: 'exists (0:r0=0 /\\ 1:r0=0)',
@@ -38,6 +41,7 @@ function sb(over: Partial<LitmusOutcome> = {}): LitmusOutcome {
     deadlocks: 0,
     violations: [],
     completion: { complete: true },
+    evidence: { initial: [], violations: [] },
     stats: { states: 9, transitions: 12, seconds: 0.004, peakRss: 1, maxDepth: 4 },
     expected: 'Sometimes',
     ...over,

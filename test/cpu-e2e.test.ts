@@ -4,21 +4,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseLitmus } from '../src/frontend/parser.js';
-import { lower } from '../src/ir/lower.js';
-import { createScSystem } from '../src/machine/sc.js';
+import { scSystemFromText } from '../src/sc/backend.js';
 import { explore } from '../src/explore/bfs.js';
-import { loadModelLibrary } from '../src/models/library.js';
-import { machineLowerOptions } from '../src/machine/pt/machine.js';
 import { assertSameAsFull } from './support/por-check.js';
 
-const models = loadModelLibrary();
 const R07 = readFileSync(new URL('../../examples/R07-gup-fast-vs-table-free-rcu.litmus', import.meta.url), 'utf8');
 
 function runWith(config: string) {
   const text = R07.replace(/^config \{.*\}$/m, `config { ${config} }`);
-  const t = parseLitmus(text, 'R07.litmus');
-  const sys = createScSystem(lower(t, models, machineLowerOptions(t)));
+  const sys = scSystemFromText({ text, file: 'R07.litmus' });
   const r = explore(sys, { exact: true });
   assertSameAsFull(sys, r, { exact: true });
   return { violated: r.violations.map((v) => v.check).sort(), deadlocks: r.deadlocks, sys };
@@ -58,8 +52,7 @@ describe('R7 GUP-fast vs table free, per configuration', () => {
 describe('R10 x86-PAE split read: the IPI flush is what (3b) relies on', () => {
   const R10 = readFileSync(new URL('../../examples/R10-pae-torn-read-paravirt.litmus', import.meta.url), 'utf8');
   const run10 = (flush: string) => {
-    const t = parseLitmus(R10.replace('tlb_flush = paravirt;', `tlb_flush = ${flush};`), 'R10.litmus');
-    const sys = createScSystem(lower(t, models, machineLowerOptions(t)));
+    const sys = scSystemFromText({ text: R10.replace('tlb_flush = paravirt;', `tlb_flush = ${flush};`), file: 'R10.litmus' });
     const r = explore(sys, { exact: true });
     assertSameAsFull(sys, r, { exact: true });
     return r.violations.map((v) => v.check).sort();

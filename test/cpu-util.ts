@@ -4,19 +4,19 @@
 // the CPU side calls: table accesses raise `pt-uaf` once the table is freed (walker and model C alike),
 // completed TLBIs are counted, written pages are a bit mask, `fake_free_table(T)` frees at once.
 
-import { defineComponent, type Component } from '../src/machine/intrinsics.js';
+import { defineComponent, signaturesOf, type Component } from '../src/machine/intrinsics.js';
 import type { PtSeam } from '../src/machine/cpu/seam.js';
 import { coreComponents } from '../src/machine/core.js';
 import { cpuComponentWith } from '../src/machine/cpu/cpu.js';
 import { parseLitmus } from '../src/frontend/parser.js';
 import { lower } from '../src/ir/lower.js';
-import { createScSystem, type ScSystem } from '../src/machine/sc.js';
+import { createScSystem, type ScSystem } from '../src/sc/sc.js';
 import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
 import { assertSameAsFull } from './support/por-check.js';
 import { evalCond, loc } from './machine-util.js';
-import * as arm from '../src/machine/arm64/pte.js';
-import * as x86 from '../src/machine/x86/pae.js';
+import * as arm from '../src/arch/arm64/pte.js';
+import * as x86 from '../src/arch/x86/pae.js';
 
 export const PMD_ADDR = 0x100000;
 export const TABLE = 0x200000;
@@ -125,14 +125,15 @@ export function cpuRun(text: string, ptes: bigint[], locs: string[], opts: { arc
   const test = parseLitmus(text, 'test.litmus');
   const fake = fakePt(ptes, opts.arch ?? 'arm64');
   const components = [...coreComponents(), fake, cpuComponentWith((b) => b.dataOf<FakePt>('pt')!.seam)];
-  const program = lower(test, [], { components });
-  const sys = createScSystem(program);
+  const setup = buildSetup(test);
+  const program = lower(test, [], { intrinsics: signaturesOf(components) });
+  const sys = createScSystem(program, { setup, components });
   const result = explore(sys, { exact: true });
   assertSameAsFull(sys, result, { exact: true });
   // The fake's data object: find it through a fresh setup is not possible; recompute indices instead.
   let pt: FakePt | undefined;
   const probe = defineComponent<FakePt>({ name: 'probe', setup: (b) => (pt = b.dataOf<FakePt>('pt')!) });
-  createScSystem(program, { components: [...components, probe] });
+  createScSystem(program, { setup, components: [...components, probe] });
   const refs = locs.map(loc);
   const seen = new Set<string>();
   const show = opts.show ?? [];
@@ -144,7 +145,7 @@ export function cpuRun(text: string, ptes: bigint[], locs: string[], opts: { arc
     if (show.includes('freed')) parts.push(`freed=${s[pt!.freed]}`);
     seen.add(parts.join(' '));
   }
-  const t = sys.test;
+  const t = test;
   const ex = t.final ? result.finals.some((s) => evalCond(sys, s, t.final!.cond)) : false;
   return { sys, result, pt: pt!, outcomes: [...seen].sort(), violated: result.violations.map((v) => v.check).sort(), exists: ex };
 }
@@ -155,7 +156,8 @@ function describe(lo: number, hi: number, arch: 'arm64' | 'x86'): string {
 
 // ---------------------------------------------------------------- over the real layout
 
-import { buildLayout, type PtLayout } from '../src/machine/pt/layout.js';
+import type { PtLayout } from '../src/setup/layout.js';
+import { buildSetup } from '../src/setup/setup.js';
 
 /**
  * A minimal `pt` component over the memory side's real layout (src/machine/pt/layout.ts): state words
@@ -166,8 +168,7 @@ export function layoutPt(): Component<{ layout: PtLayout }> {
   return defineComponent<{ layout: PtLayout }>({
     name: 'pt',
     setup(b) {
-      const layout = buildLayout(b.program.test);
-      layout.bind(b.reserve(layout.stateWords));
+      const layout = b.setup.layout.at(b.reserve(b.setup.layout.stateWords));
       if (layout.pmdEnd > layout.pmdFirst) b.allocMemory(8 * (layout.pmdEnd - layout.pmdFirst), { at: layout.pmdBase + 8 * layout.pmdFirst, format: (o) => layout.formatAddr(layout.pmdBase + 8 * layout.pmdFirst + o) ?? `pmd+${o}` });
       for (const t of layout.tables) b.allocMemory(t.winEnd - t.winStart, { at: t.winStart, format: (o) => layout.formatAddr(t.winStart + o) ?? `pt${t.index}+${o}` });
       b.onInit((s) => {
@@ -194,19 +195,20 @@ export interface LayoutRun {
 export function layoutRun(text: string, locs: string[]): LayoutRun {
   const test = parseLitmus(text, 'test.litmus');
   const components = [...coreComponents(), layoutPt(), cpuComponentWith()];
-  const program = lower(test, [], { components });
-  const sys = createScSystem(program);
+  const setup = buildSetup(test);
+  const program = lower(test, [], { intrinsics: signaturesOf(components) });
+  const sys = createScSystem(program, { setup, components });
   const result = explore(sys, { exact: true });
   assertSameAsFull(sys, result, { exact: true });
   let layout: PtLayout | undefined;
   const probe = defineComponent({ name: 'probe', setup: (b) => (layout = b.dataOf<{ layout: PtLayout }>('pt')!.layout) });
-  const sys2 = createScSystem(program, { components: [...components, probe] });
+  const sys2 = createScSystem(program, { setup, components: [...components, probe] });
   const refs = locs.map(loc);
   const seen = new Set<string>();
   for (const s of result.finals) {
     const parts = refs.map((l) => `${l.kind === 'reg' ? `${l.proc}:${l.name}` : l.name}=${sys.formatValue(l, sys.readLoc(s, l))}`);
     for (const p of layout!.initialPtes) {
-      const c = sys2.layout.memory >= 0 ? cellOf(sys2, p.addr) : -1;
+      const c = sys2.layout.memory >= 0 ? cellOf(sys2, components, p.addr) : -1;
       parts.push(`${hexa(p.va)}:${arm.describePteWords(s[c], s[c + 1]).replace(/ pfn=.*/, '')}`);
     }
     for (const f of layout!.folios) parts.push(`${f.name}.written=${s[f.written]}`);
@@ -220,9 +222,9 @@ function hexa(n: number): string {
 }
 
 /** State index of the 8-byte cell at addr (through the system's memory map). */
-function cellOf(sys: ScSystem, addr: number): number {
+function cellOf(sys: ScSystem, components: readonly Component[], addr: number): number {
   let idx = -1;
   const probe = defineComponent({ name: 'cell', setup: (b) => void (idx = b.cellIndex(addr)) });
-  createScSystem(sys.program, { components: [...sys.program.components, probe] });
+  createScSystem(sys.program, { setup: sys.setup, components: [...components, probe] });
   return idx;
 }

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { ARENA_ALIGN, StateArena } from '../src/explore/arena.js';
 import { explore } from '../src/explore/bfs.js';
 import { Hasher } from '../src/explore/hash.js';
-import { litmusSystemFromText } from '../src/runner.js';
+import { scSystemFromText as litmusSystemFromText } from '../src/sc/backend.js';
 
 function words(n: number, seed: number): Int32Array {
   let x = seed | 0;

@@ -15,13 +15,13 @@ import { exploreParallel, prestartWorkers, type SystemSpec } from '../src/explor
 import type { ExploreResult } from '../src/explore/result.js';
 import { replay } from '../src/explore/trace.js';
 import { NO_PARENT, packLabel } from '../src/explore/tree.js';
-import { litmusSystemFromText } from '../src/runner.js';
+import { scSystemFromText as litmusSystemFromText } from '../src/sc/backend.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const runnerUrl = new URL('../src/runner.js', import.meta.url).href;
+const runnerUrl = new URL('../src/sc/backend.js', import.meta.url).href;
 
 function spec(text: string): SystemSpec {
-  return { module: runnerUrl, export: 'litmusSystemFromText', args: { text, file: 'test.litmus' } };
+  return { module: runnerUrl, export: 'scSystemFromText', args: { text, file: 'test.litmus' } };
 }
 
 /** N processes, each incrementing its own (or one shared) variable K times. */
@@ -111,7 +111,7 @@ test('parallel search: a system that keeps its vectors private (no useVectorMemo
     const par = await exploreParallel(s, { workers: 2, eagerWorkers: true, presize: false, reduction: false });
     assert.deepEqual(summary(par), want);
     // a full state arena: the later pages are buffers of their own (copied through the slow path)
-    for (const spec of [s, { module: runnerUrl, export: 'litmusSystemFromText', args: { text, file: 't' } }]) {
+    for (const spec of [s, { module: runnerUrl, export: 'scSystemFromText', args: { text, file: 't' } }]) {
       const small = await exploreParallel(spec, { workers: 2, eagerWorkers: true, presize: false, reduction: false, arenaMaxBytes: 1 << 20 });
       assert.deepEqual(summary(small), want, 'arena limited to 1 MiB');
     }
@@ -195,7 +195,7 @@ test('parallel search on a page-table example (R10): same states, checks and tra
   const text = readFileSync(file, 'utf8');
   const sys = litmusSystemFromText({ text, file });
   const seq = explore(sys, { reduction: false });
-  const par = await exploreParallel({ module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } }, { workers: 2, reduction: false });
+  const par = await exploreParallel({ module: runnerUrl, export: 'scSystemFromText', args: { text, file } }, { workers: 2, reduction: false });
   assert.deepEqual(summary(par), summary(seq));
   assert.ok(par.violations.length > 0);
   for (const v of par.violations) {
@@ -231,7 +231,7 @@ test('parallel search with reduction on: same final states, deadlocks and violat
     // every few cases, force the worker threads in (and the pause/retry path)
     const k = eager++ % 4;
     const extra = k === 0 ? { eagerWorkers: true, presize: false } : {};
-    const s = { module: runnerUrl, export: 'litmusSystemFromText', args: { text, file } };
+    const s = { module: runnerUrl, export: 'scSystemFromText', args: { text, file } };
     const par = await exploreParallel(s, { workers: 2, ...extra }, sys);
     assert.equal(par.stats.reduction, seq.stats.reduction, file);
     assert.deepEqual(reducedSummary(par), reducedSummary(seq), file);

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Expr, LitmusFile, Stmt } from '../src/frontend/ast.js';
-import { InputError } from '../src/frontend/diagnostics.js';
 import { parseLitmus, parseModel } from '../src/frontend/parser.js';
+import { inputErrorOf, litmusError } from './support/input-error.js';
 
 const litmusDir = fileURLToPath(new URL('../../../shared/litmus', import.meta.url));
 
@@ -27,18 +27,7 @@ function strip(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (k, x) => (k === 'pos' ? undefined : typeof x === 'bigint' ? `${x}n` : x)));
 }
 
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (e) {
-    assert.ok(e instanceof InputError, `not an InputError: ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('parsed without error');
-}
-
-const litmusError = (text: string) => errorOf(() => parseLitmus(text, 't.litmus'));
-const modelError = (text: string) => errorOf(() => parseModel(text, 'm.c'));
+const modelError = (text: string) => inputErrorOf(() => parseModel(text, 'm.c'));
 
 /** A litmus file around one process body. */
 const withBody = (body: string) => `C t\n{}\nP0(int *x)\n{\n${body}\n}\n`;
@@ -403,11 +392,11 @@ test('malformed litmus files: exact one-line messages', () => {
     ['', 't.litmus:1:1: expected "C", found end of input'],
     ['X86 t\n{}', 't.litmus:1:1: expected "C", found "X86"'],
     ['C', 't.litmus:1:2: expected test name, found end of input'],
-    ['C t', 't.litmus:1:4: expected "config", "{" or string, found end of input'],
+    ['C t', 't.litmus:1:4: expected "config", "{", string or header line, found end of input'],
     ['C t "doc\n{}', 't.litmus:1:9: expected "\\"", found end of line'],
     ['C t\n{', 't.litmus:2:2: expected "folio", "map", "dirty", "pool", "kvm", "}", type or location, found end of input'],
     ['C t\n{ int x = ; }', 't.litmus:2:11: expected value, found ";"'],
-    ['C t\n{ x }', 't.litmus:2:5: expected "=", found "}"'],
+    ['C t\n{ x y }', 't.litmus:2:5: expected "=" or ";", found "y"'],
     ['C t\n{ map 0x1000 -> ; }', 't.litmus:2:17: expected identifier, found ";"'],
     ['C t\n{ folio A = 4 ; }', 't.litmus:2:15: expected "pages" or "page", found ";"'],
     ['C t\nconfig { a = ; }\n{}', 't.litmus:2:14: expected configuration value, found ";"'],
@@ -422,7 +411,7 @@ test('malformed litmus files: exact one-line messages', () => {
     [withBody('x = 18446744073709551616;'), 't.litmus:5:5: expected number that fits in 64 bits, found "18446744073709551616"'],
     [withBody('x = 09;'), 't.litmus:5:5: expected number, found "09"'],
     [withBody('x = 1uu;'), 't.litmus:5:5: expected number, found "1uu"'],
-    [withBody('/* never closed'), 't.litmus:7:1: expected "*/", found end of input'],
+    [withBody('/* never closed'), 't.litmus:5:1: expected "*/" to close the comment opened here, found end of input'],
     ['C t\n{}\nP0(int *x {}', 't.litmus:3:11: expected "," or ")", found "{"'],
     ['C t\n{}\nP0 {}', 't.litmus:3:4: expected "(", found "{"'],
     ['C t\n{}\nP0(int *x) {', 't.litmus:3:13: expected "}" or statement, found end of input'],
@@ -433,7 +422,7 @@ test('malformed litmus files: exact one-line messages', () => {
     ['C t\n{}\nP0(int *x) {}\nexists 0:r0 = 1 /\\', 't.litmus:4:19: expected condition, found end of input'],
     ['C t\n{}\nP0(int *x) {}\nexists (x=1) junk', 't.litmus:4:14: expected "/\\\\", "\\\\/" or end of input, found "junk"'],
     ['C t\n{}\nP0(int *x) {}\nlocations [x; 0:]', 't.litmus:4:15: expected "]" or location, found "0"'],
-    ['C t\n{}\nP0(int *x) {}\n(* never closed', 't.litmus:4:16: expected "*)", found end of input'],
+    ['C t\n{}\nP0(int *x) {}\n(* never closed', 't.litmus:4:1: expected "*)" to close the comment opened here, found end of input'],
     ['C t\n{}\nP0(int *x) {}\n\u0000', 't.litmus:4:1: expected process, function, condition or end of input, found "\\u0000"'],
   ];
   const wrong = cases.filter(([text, message]) => litmusError(text) !== message).map(([text]) => [text, litmusError(text)]);

@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
-import type { ScSystem } from '../src/machine/sc.js';
-import { litmusFilesUnder, litmusSystemFromText } from '../src/runner.js';
+import type { ScSystem } from '../src/sc/sc.js';
+import { litmusFilesUnder } from '../src/runner.js';
+import { scSystemFromText as litmusSystemFromText } from '../src/sc/backend.js';
 import { wellFormedLitmus } from './support/litmus-arb.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { foldBin } from '../src/ir/fold.js';
 import type { BinFn } from '../src/ir/ir.js';
-import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from '../src/machine/int64.js';
+import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from '../src/sc/int64.js';
 
 const words = (v: bigint): [number, number] => [Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n))];
 const got = (): bigint => toBigInt(R.lo, R.hi);

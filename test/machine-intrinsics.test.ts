@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineComponent } from '../src/machine/intrinsics.js';
 import { coreComponents } from '../src/machine/core.js';
-import { createScSystem } from '../src/machine/sc.js';
-import { errorOf, litmus, lowerText, run } from './machine-util.js';
+import { errorOf, litmus, lowerText, run, scFor } from './machine-util.js';
 
 // ---- verbatim from the example in src/machine/intrinsics.ts
 interface TicketData { word: number; overflow: number }
@@ -75,10 +74,10 @@ test('checks raised by a component are reported', () => {
   assert.deepEqual(r.outcomes, ['0:r0=0', '0:r0=1', '0:r0=2', '0:r0=3']);
 });
 
-test('program.components is the default for createScSystem; a system without the intrinsic rejects the program', () => {
+test('the components lowered against build the system; a system without the intrinsic rejects the program', () => {
   const prog = lowerText(litmus('{}', 'P0(int *x) {\n  int r0 = coin();\n}'), { components });
-  assert.equal(createScSystem(prog).agentCount, 2);
-  assert.equal(errorOf(() => createScSystem(prog, { components: coreComponents() })), "test.litmus:4:12: expected a known function, found 'coin'");
+  assert.equal(scFor(prog).agentCount, 2);
+  assert.equal(errorOf(() => scFor(prog, { components: coreComponents() })), "test.litmus:4:12: expected a known function, found 'coin'");
   assert.equal(errorOf(() => lowerText(litmus('{}', 'P0(int *x) {\n  int r0 = coin();\n}'))), "test.litmus:4:12: expected a known function, found 'coin'");
 });
 

@@ -6,7 +6,12 @@ import { parseLitmus, parseModel } from '../src/frontend/parser.js';
 import { explore } from '../src/explore/bfs.js';
 import type { ExploreResult } from '../src/explore/result.js';
 import { lower, type LowerOptions } from '../src/ir/lower.js';
-import { createScSystem, type ScSystem } from '../src/machine/sc.js';
+import type { Program } from '../src/ir/ir.js';
+import type { LitmusFile } from '../src/frontend/ast.js';
+import { coreComponents } from '../src/machine/core.js';
+import { signaturesOf, type Component } from '../src/machine/intrinsics.js';
+import { buildSetup, type Setup } from '../src/setup/setup.js';
+import { createScSystem, type ScSystem } from '../src/sc/sc.js';
 
 export interface Run {
   sys: ScSystem;
@@ -47,10 +52,36 @@ export function litmus(init: string, ...procs: string[]): string {
   return `C test\n${init}\n${procs.join('\n')}\n`;
 }
 
-export function run(text: string, locs?: string[], opts: LowerOptions & { models?: ModelFile[] } = {}): Run {
+/** Lowering options of the tests: the components (default: the core ones) stand for their intrinsics. */
+export type TestOptions = Omit<LowerOptions, 'intrinsics'> & { models?: ModelFile[]; components?: readonly Component[] };
+
+const built = new WeakMap<Program, { test: LitmusFile; setup: Setup; components: readonly Component[] }>();
+
+/** Parse, set up and lower a test against `opts.components` (default: coreComponents()). */
+export function lowerText(text: string, opts: TestOptions = {}): Program {
   const test = parseLitmus(text, 'test.litmus');
-  const program = lower(test, opts.models ?? [], opts);
-  const sys = createScSystem(program);
+  const components = opts.components ?? coreComponents();
+  const { components: _c, models: m, ...lowerOpts } = opts;
+  const program = lower(test, m ?? [], { ...lowerOpts, intrinsics: signaturesOf(components) });
+  built.set(program, { test, setup: buildSetup(test), components });
+  return program;
+}
+
+/** The SC system of a program from lowerText, with its components or others. */
+export function scFor(program: Program, o: { components?: readonly Component[]; maxLocalSteps?: number } = {}): ScSystem {
+  const b = built.get(program)!;
+  return createScSystem(program, { setup: b.setup, components: o.components ?? b.components, ...(o.maxLocalSteps ? { maxLocalSteps: o.maxLocalSteps } : {}) });
+}
+
+/** The parsed test of a program from lowerText. */
+export function testOf(program: Program): LitmusFile {
+  return built.get(program)!.test;
+}
+
+export function run(text: string, locs?: string[], opts: TestOptions = {}): Run {
+  const program = lowerText(text, opts);
+  const test = testOf(program);
+  const sys = scFor(program);
   const result = explore(sys, { exact: true });
   const refs = (locs ?? defaultLocs(sys)).map(loc);
   const seen = new Set<string>();
@@ -70,7 +101,7 @@ function defaultLocs(sys: ScSystem): string[] {
 
 /** Does the `exists` clause hold in some (filtered) final state? */
 export function exists(r: Run): boolean {
-  const t = r.sys.test;
+  const t = testOf(r.sys.program);
   return r.result.finals.some((s) => (!t.filter || evalCond(r.sys, s, t.filter)) && evalCond(r.sys, s, t.final!.cond));
 }
 
@@ -84,6 +115,3 @@ export function errorOf(f: () => unknown): string {
   return '(no error)';
 }
 
-export function lowerText(text: string, opts: LowerOptions & { models?: ModelFile[] } = {}) {
-  return lower(parseLitmus(text, 'test.litmus'), opts.models ?? [], opts);
-}

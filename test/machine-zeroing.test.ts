@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Instr, Opnd, ProcCode } from '../src/ir/ir.js';
 import { deadSlots } from '../src/ir/liveness.js';
-import { slotsToZero } from '../src/machine/zeroing.js';
+import { slotsToZero } from '../src/sc/zeroing.js';
 
 const src = { file: 't.c', line: 1, col: 1, func: 'f' };
 const k = (v: number): Opnd => ({ k: 'const', value: BigInt(v) });

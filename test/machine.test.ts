@@ -3,8 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SuccessorSink } from '../src/explore/system.js';
-import { createScSystem, type ScSystem } from '../src/machine/sc.js';
-import { errorOf, litmus, loc, lowerText, models, run } from './machine-util.js';
+import type { ScSystem } from '../src/sc/sc.js';
+import { errorOf, litmus, loc, lowerText, models, run, scFor } from './machine-util.js';
 
 class Collect implements SuccessorSink {
   out: { agent: number; choice: number; s: Int32Array }[] = [];
@@ -31,7 +31,7 @@ function initial(sys: ScSystem): Int32Array {
 }
 
 function system(text: string, opts = {}): ScSystem {
-  return createScSystem(lowerText(text, opts));
+  return scFor(lowerText(text, opts));
 }
 
 describe('grace periods (snapshot semantics)', () => {
@@ -140,7 +140,7 @@ describe('states', () => {
 
   test('local code that never reaches a shared access is an input error', () => {
     const prog = lowerText(litmus('{}', 'P0(int *x) { int i = 0;\n while (1) { i = i + 1; } }'));
-    assert.match(errorOf(() => createScSystem(prog, { maxLocalSteps: 1000 })), /^test\.litmus:4:\d+: expected a shared access within 1000 local steps, found P0 looping/);
+    assert.match(errorOf(() => scFor(prog, { maxLocalSteps: 1000 })), /^test\.litmus:4:\d+: expected a shared access within 1000 local steps, found P0 looping/);
   });
 
   test('a NULL dereference raises `invalid memory access` and stops the process', () => {
@@ -206,7 +206,7 @@ describe('64-bit arithmetic', () => {
 
   test('division by zero is an input error at the division', () => {
     const prog = lowerText(litmus('{}', 'P0(int *x) { int r0;\n  r0 = 5 / READ_ONCE(*x); }'));
-    const sys = createScSystem(prog);
+    const sys = scFor(prog);
     assert.equal(errorOf(() => step(sys, initial(sys), 0)), 'test.litmus:4:8: expected a non-zero divisor, found 0');
   });
 });

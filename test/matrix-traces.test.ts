@@ -8,8 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMatrix } from '../src/matrix/matrix.js';
-import { replayTraceFile, type TraceFile } from '../src/report/trace.js';
+import { runMatrix } from '../src/matrix/run.js';
+import type { TraceFile } from '../src/report/trace.js';
+import { replayTraceFile } from '../src/runner.js';
 
 const bin = fileURLToPath(new URL('../../bin/ptelab.js', import.meta.url));
 const result = runMatrix({ contPtes: 4 });

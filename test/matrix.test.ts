@@ -4,11 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { formatMatrix, runMatrix, THREAD } from '../src/matrix/matrix.js';
+import { loadMatrix } from '../src/matrix/data.js';
+import { runMatrix } from '../src/matrix/run.js';
+import { formatMatrix } from '../src/report/matrix.js';
 
-// Thread-decided cells (THREAD) plus ptelab's own findings, all at cont_ptes = 4.
+// Thread-decided cells (matrix.json "thread") plus ptelab's own findings, all at cont_ptes = 4.
 const PINNED: Record<string, string> = {
-  ...THREAD,
+  ...loadMatrix().thread,
   'x86-pae-ipi/3': 'violated',          // differs from the thread: zap-before-flush (R10 comment), footnoted
   'single-load/1': 'violated',          // __ptep_get drops A/D recorded in other block entries
   'arm64-early-exit/3': 'holds', 'arm64-early-exit/3a': 'holds', 'arm64-early-exit/kvm': 'holds',

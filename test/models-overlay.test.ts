@@ -10,9 +10,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMatrix } from '../src/matrix/matrix.js';
+import { runMatrix } from '../src/matrix/run.js';
 import { readModelOverlay } from '../src/models/library.js';
-import { replayTraceFile } from '../src/report/trace.js';
+import { replayTraceFile } from '../src/runner.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin/ptelab.js');

@@ -5,8 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLitmus } from '../src/frontend/parser.js';
 import { InputError } from '../src/frontend/diagnostics.js';
-import { buildLayout, parseMachineConfig, MEMMAP_BASE, PT_BASE, ARM64_PAGE_SHARED, X86_PAGE_SHARED } from '../src/machine/pt/layout.js';
-import { machineDefines, variantBindings } from '../src/machine/pt/machine.js';
+import { buildLayout, parseMachineConfig, MEMMAP_BASE, PT_BASE } from '../src/setup/layout.js';
+import { ARM64_PAGE_SHARED } from '../src/arch/arm64.js';
+import { X86_PAGE_SHARED } from '../src/arch/x86-64.js';
+import { variantBindings } from '../src/setup/bindings.js';
+import { buildSetup } from '../src/setup/setup.js';
 import { runLitmusText } from '../src/runner.js';
 
 function lit(config: string, init: string, body = 'int r0;\n  r0 = 1;'): string {
@@ -101,14 +104,16 @@ test('pt bindings: config chooses variants; machine defines CONT_PTES, PAGE_SHAR
   assert.equal(b.ptep_get_lockless, 'ptep_get_lockless__arm64');
   assert.equal(b.contpte_ptep_get_lockless, 'contpte_ptep_get_lockless__early_exit');
   assert.equal(b.contpte_ptep_get, 'contpte_ptep_get__early_exit');
-  assert.equal(b.gup_fast_pte_range, 'gup_fast_pte_range__norecency');
+  assert.equal(b.gup_fast_pte_read, 'gup_fast_pte_read__norecency');
+  assert.equal(b.gup_fast_pte_recheck, 'gup_fast_pte_recheck__norecency');
   assert.equal(b.tlb_remove_table, 'tlb_remove_table__immediate');
-  assert.equal(b.contpte_convert, 'contpte_convert__bbml2');
+  assert.equal(b.tlb_remove_table_free, 'tlb_remove_table_free__immediate');
+  assert.equal(b.contpte_convert_tlbi, 'contpte_convert_tlbi__bbml2');
   const pae = variantBindings(parseMachineConfig(parse(lit('arch = x86-pae; pae_get_and_clear = xchg64;', ''))));
   assert.equal(pae.ptep_get, 'ptep_get__pae');
   assert.equal(pae.ptep_get_and_clear, 'ptep_get_and_clear__pae_xchg64');
   const t = parse(lit('cont_ptes = 16;', '  folio A = 16 pages;'));
-  const d = machineDefines(t, parseMachineConfig(t));
+  const d = buildSetup(t).defines;
   assert.equal(d.CONT_PTES, 16n);
   assert.equal(d.PAGE_SHARED, 0x0068000000000fc3n);
   assert.equal(d.A, BigInt(MEMMAP_BASE + 0x100 * 64));

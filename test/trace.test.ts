@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLitmusFile } from '../src/runner.js';
-import { makeTraceFile, replayTraceFile, type TraceFile } from '../src/report/trace.js';
+import { makeTraceFile, type TraceFile } from '../src/report/trace.js';
+import { replayTraceFile } from '../src/runner.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin/ptelab.js');
@@ -20,7 +21,7 @@ for (const name of TRACE_EXAMPLES) {
     const file = join(root, 'examples', `${name}.litmus`);
     const o = await runLitmusFile(file);
     assert.ok(o.violations.length > 0, 'the example violates a check');
-    const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations);
+    const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o, { witness: false });
     assert.equal(tf.counterexamples.length, o.violations.length);
     const r = replayTraceFile(JSON.parse(JSON.stringify(tf)) as TraceFile);
     for (const cx of r.results) {
@@ -35,7 +36,7 @@ for (const name of TRACE_EXAMPLES) {
 test('R09b: the decoded block shows the dirty entry written by the fault path', async () => {
   const file = join(root, 'examples/R09b-norecency-loses-dirty.litmus');
   const o = await runLitmusFile(file);
-  const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations);
+  const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o, { witness: false });
   const cx = tf.counterexamples.find((c) => c.check === 'lost-dirty')!;
   assert.ok(cx.described.some((s) => s.pte![0]!.entries.some((e) => e.valid && e.dirty && e.pfn === 0x100)));
 });

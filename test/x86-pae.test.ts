@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as X from '../src/machine/x86/pae.js';
+import * as X from '../src/arch/x86/pae.js';
 
 const B = (n: number) => 1n << BigInt(n);
 const U = (1n << 64n) - 1n;

@@ -2,7 +2,8 @@
 /*
  * ptelab model C: arm64 contpte layer.
  *
- * Follows arch/arm64/mm/contpte.c in two versions, kept side by side:
+ * Follows arch/arm64/mm/contpte.c in two versions (where they differ in a line or
+ * two, a helper bound by the configuration holds those lines):
  *   "arm64-2024"  torvalds/linux 044d659a… (v6.10-era, as discussed on linux-mm
  *                 in Feb–Apr 2024; pre-BBML2, plain gathers);
  *   "early-exit"  linux-mm/linux-mm 1ac7a0fe… (newest: contpte_is_consistent(),
@@ -31,45 +32,37 @@ static inline unsigned long contpte_index(pte_t *ptep)
  * ------------------------------------------------------------------------- */
 
 /*
- * arch/arm64/mm/contpte.c: contpte_convert(), torvalds v6.10-era (bbml2 = off).
- *  1. xchg every entry to 0, ORing the old A/D into the new value (R13/R15);
- *  2. broadcast TLBI over the block + DSB;
- *  3. CONT_PTES plain stores of the new entries (not atomic as a set: R5).
+ * ptelab device, not a kernel function: contpte_convert()'s intermediate TLBI,
+ * bound by `bbml2`. The kernel writes `if (!system_supports_bbml2_noabort())
+ * __flush_tlb_range(...)`, a constant per configuration; one helper per value
+ * keeps the unused call out of the lowered code (the calls a process can make
+ * decide the machine's agents and the reduction's footprints).
+ * `bbml2 = off` (and the v6.10-era function, which has no such test): flush.
  */
-static void contpte_convert__bbm(struct mm_struct *mm, unsigned long addr,
-				 pte_t *ptep, pte_t pte)
+static inline void contpte_convert_tlbi__bbm(struct mm_struct *mm, unsigned long start_addr,
+					     unsigned long end_addr)
 {
-	unsigned long start_addr;
-	pte_t *start_ptep;
-	int i;
+	__flush_tlb_range(mm, start_addr, end_addr);
+}
 
-	start_ptep = ptep = contpte_align_down(ptep);
-	start_addr = addr = addr & CONT_PTE_MASK;
-	pte = pfn_pte(pte_pfn(pte) & ~(CONT_PTES - 1), pte_pgprot(pte));
-
-	for (i = 0; i < CONT_PTES; i++, ptep++, addr += PAGE_SIZE) {
-		pte_t ptent = __ptep_get_and_clear(mm, addr, ptep);
-
-		if (pte_dirty(ptent))
-			pte = pte_mkdirty(pte);
-
-		if (pte_young(ptent))
-			pte = pte_mkyoung(pte);
-	}
-
-	__flush_tlb_range(mm, start_addr, addr);
-
-	__set_ptes(mm, start_addr, start_ptep, pte, CONT_PTES);
+/* `bbml2 = on`: system_supports_bbml2_noabort() is true, the TLBI is elided. */
+static inline void contpte_convert_tlbi__bbml2(struct mm_struct *mm, unsigned long start_addr,
+					       unsigned long end_addr)
+{
 }
 
 /*
- * arch/arm64/mm/contpte.c: contpte_convert(), linux-mm newest with
- * system_supports_bbml2_noabort() true (bbml2 = on): identical except that the
- * intermediate TLBI + DSB is elided. Entries are still zeroed first; the
- * caller's final flush cleans up stale entries.
+ * arch/arm64/mm/contpte.c: contpte_convert() (linux-mm newest; torvalds
+ * v6.10-era when system_supports_bbml2_noabort() is false, bbml2 = off;
+ * the test and its TLBI are contpte_convert_tlbi(), above).
+ *  1. xchg every entry to 0, ORing the old A/D into the new value (R13/R15);
+ *  2. broadcast TLBI over the block + DSB, elided with BBML2 (bbml2 = on):
+ *     entries are still zeroed first; the caller's final flush cleans up
+ *     stale entries;
+ *  3. CONT_PTES plain stores of the new entries (not atomic as a set: R5).
  */
-static void contpte_convert__bbml2(struct mm_struct *mm, unsigned long addr,
-				   pte_t *ptep, pte_t pte)
+static void contpte_convert(struct mm_struct *mm, unsigned long addr,
+			    pte_t *ptep, pte_t pte)
 {
 	unsigned long start_addr;
 	pte_t *start_ptep;
@@ -89,7 +82,7 @@ static void contpte_convert__bbml2(struct mm_struct *mm, unsigned long addr,
 			pte = pte_mkyoung(pte);
 	}
 
-	/* if (!system_supports_bbml2_noabort()) __flush_tlb_range(...): skipped */
+	contpte_convert_tlbi(mm, start_addr, addr);	/* if (!system_supports_bbml2_noabort()) */
 
 	__set_ptes(mm, start_addr, start_ptep, pte, CONT_PTES);
 }
@@ -203,7 +196,8 @@ pte_t contpte_ptep_get__arm64_2024(pte_t *ptep, pte_t orig_pte)
 /*
  * arch/arm64/mm/contpte.c: contpte_ptep_get(), linux-mm newest ("arm64/mm:
  * Optimize loop to reduce redundant operations of contpte_ptep_get", 2025):
- * once one flag is found, scan on only for the other, then stop.
+ * once one flag is found, scan on only for the other, then stop. Kept whole
+ * beside __arm64_2024: the loop itself differs (nested scans), not a line.
  */
 pte_t contpte_ptep_get__early_exit(pte_t *ptep, pte_t orig_pte)
 {
@@ -301,7 +295,8 @@ static inline int contpte_is_consistent(pte_t pte, unsigned long pfn, pgprot_t o
 /*
  * arch/arm64/mm/contpte.c: contpte_ptep_get_lockless(), linux-mm newest
  * ("arm64-early-exit"). Same check, but entries after the point where both
- * dirty and young have been seen are neither read nor checked.
+ * dirty and young have been seen are neither read nor checked. Kept whole
+ * beside __arm64_2024: the loop itself differs (nested scans), not a line.
  */
 pte_t contpte_ptep_get_lockless__early_exit(pte_t *orig_ptep)
 {
@@ -467,6 +462,10 @@ void contpte_clear_young_dirty_ptes(struct mm_struct *vma, unsigned long addr,
  * v6.10-era ("arm64-2024"): no-op test on the *gathered* value; if the write
  * bit is unchanged, OR the flags into every entry without unfolding and flush
  * the block if dirty (broadcast); else unfold and update the target.
+ * Kept whole beside __newest although the rest is the same: the versions read
+ * orig_pte before vs after the no-op test, so a bound helper for those lines
+ * would need an out-parameter, which puts orig_pte in private memory and adds
+ * accesses to the lowered code.
  */
 int contpte_ptep_set_access_flags__arm64_2024(struct mm_struct *vma,
 					      unsigned long addr, pte_t *ptep,

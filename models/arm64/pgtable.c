@@ -14,8 +14,8 @@
  *    pass the same opaque handle (one VMA per test);
  *  - pure descriptor helpers (pte_dirty, pte_mkclean, pte_pgprot, pfn_pte, …)
  *    and CONT_PTES come from the machine (src/machine/arm64/pte.ts);
- *  - a function named NAME__VARIANT is one variant of kernel function NAME; the
- *    configuration binds the plain NAME to one of them (docs/models.md §3).
+ *  - NAME__VARIANT is one variant of kernel function NAME, or of a helper holding the
+ *    lines where versions differ; the config binds NAME to one (docs/models.md §0.1, §3).
  */
 
 /* Descriptor bits used by model code (pgtable-hwdef.h / pgtable-prot.h). */

@@ -66,124 +66,68 @@ static void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
 }
 
 /*
- * mm/gup.c: gup_fast_pte_range() for one page, with the recheck in the newest
- * linux-mm / Gordeev 2026 form: pmdp_get_lockless() + ptep_get_lockless()
- * (`gup_recheck = lockless`). *ptevalp (may be NULL) receives the PTE value
- * the pin was validated against — only the KVM model uses it.
+ * ptelab device, not a kernel function: the lockless PTE read of
+ * gup_fast_pte_range(), the line the `gup_recheck` variants change. Bound by
+ * `gup_recheck`: `lockless` and `ptep_get` read with ptep_get_lockless();
+ * `norecency` (RFC patch 2) with ptep_get_lockless_norecency().
  */
-unsigned long gup_fast_pte_range__lockless(pmd_t pmd, pmd_t *pmdp, unsigned long addr,
-					   unsigned int flags, struct page **pagep,
-					   pte_t *ptevalp)
+static inline pte_t gup_fast_pte_read__lockless(pte_t *ptep)
 {
-	unsigned long nr_pages = 0;
-	pte_t *ptep, *ptem;
-	pte_t pte;
-	struct page *page;
-	struct folio *folio;
+	return ptep_get_lockless(ptep);
+}
 
-	ptem = ptep = pte_offset_map(&pmd, addr);
-	if (!ptep)
-		return 0;
-
-	ptelab_read_begin(ptep);	/* instrumentation (garbage check) */
-	pte = ptep_get_lockless(ptep);
-	ptelab_read_acts(ptep, pte);	/* instrumentation: GUP acts on pte from here */
-
-	if (pte_protnone(pte))
-		goto pte_unmap;
-
-	if (!pte_access_permitted(pte, flags & FOLL_WRITE))
-		goto pte_unmap;
-
-	if (pte_special(pte))
-		goto pte_unmap;
-
-	page = pte_page(pte);
-
-	folio = try_grab_folio_fast(page, 1, flags);
-	if (!folio)
-		goto pte_unmap;
-
-	if (pmd != pmdp_get_lockless(pmdp) ||
-	    pte != ptep_get_lockless(ptep)) {
-		gup_put_folio(folio, 1, flags);
-		goto pte_unmap;
-	}
-
-	*pagep = page;
-	if (ptevalp)
-		*ptevalp = pte;
-	nr_pages++;
-
-pte_unmap:
-	pte_unmap(ptem);
-	return nr_pages;
+static inline pte_t gup_fast_pte_read__norecency(pte_t *ptep)
+{
+	return ptep_get_lockless_norecency(ptep);
 }
 
 /*
- * mm/gup.c: gup_fast_pte_range(), recheck in the ≤2025 form
- * `pmd_val(pmd) != pmd_val(*pmdp) || pte_val(pte) != pte_val(ptep_get(ptep))`
- * (`gup_recheck = ptep_get`). On PAE ptep_get is the torn two-load read (R10 Aside).
+ * ptelab device, not a kernel function: the condition of gup_fast_pte_range()'s
+ * recheck once the reference is held — true if the pmd or the PTE changed.
+ * Bound by `gup_recheck`.
+ *
+ * `gup_recheck = lockless`: the newest linux-mm / Gordeev 2026 form,
+ * pmdp_get_lockless() + ptep_get_lockless().
  */
-unsigned long gup_fast_pte_range__ptep_get(pmd_t pmd, pmd_t *pmdp, unsigned long addr,
-					   unsigned int flags, struct page **pagep,
-					   pte_t *ptevalp)
+static inline int gup_fast_pte_recheck__lockless(pmd_t pmd, pmd_t *pmdp, pte_t pte, pte_t *ptep)
 {
-	unsigned long nr_pages = 0;
-	pte_t *ptep, *ptem;
-	pte_t pte;
-	struct page *page;
-	struct folio *folio;
-
-	ptem = ptep = pte_offset_map(&pmd, addr);
-	if (!ptep)
-		return 0;
-
-	ptelab_read_begin(ptep);	/* instrumentation (garbage check) */
-	pte = ptep_get_lockless(ptep);
-	ptelab_read_acts(ptep, pte);	/* instrumentation: GUP acts on pte from here */
-
-	if (pte_protnone(pte))
-		goto pte_unmap;
-
-	if (!pte_access_permitted(pte, flags & FOLL_WRITE))
-		goto pte_unmap;
-
-	if (pte_special(pte))
-		goto pte_unmap;
-
-	page = pte_page(pte);
-
-	folio = try_grab_folio_fast(page, 1, flags);
-	if (!folio)
-		goto pte_unmap;
-
-	if (pmd != READ_ONCE(*pmdp) ||
-	    pte != ptep_get(ptep)) {
-		gup_put_folio(folio, 1, flags);
-		goto pte_unmap;
-	}
-
-	*pagep = page;
-	if (ptevalp)
-		*ptevalp = pte;
-	nr_pages++;
-
-pte_unmap:
-	pte_unmap(ptem);
-	return nr_pages;
+	return pmd != pmdp_get_lockless(pmdp) ||
+	       pte != ptep_get_lockless(ptep);
 }
 
 /*
- * RFC patch 2 "mm/gup: Use ptep_get_lockless_norecency()" (Feb 2024, acked,
- * never merged) — `gup_recheck = norecency`: read with
- * ptep_get_lockless_norecency() and recheck modulo A/D with
- * pte_same_norecency(). The exact form of the RFC's recheck line is
- * unconfirmed (docs/models.md).
+ * `gup_recheck = ptep_get`: the ≤2025 form
+ * `pmd_val(pmd) != pmd_val(*pmdp) || pte_val(pte) != pte_val(ptep_get(ptep))`.
+ * On PAE ptep_get is the torn two-load read (R10 Aside).
  */
-unsigned long gup_fast_pte_range__norecency(pmd_t pmd, pmd_t *pmdp, unsigned long addr,
-					    unsigned int flags, struct page **pagep,
-					    pte_t *ptevalp)
+static inline int gup_fast_pte_recheck__ptep_get(pmd_t pmd, pmd_t *pmdp, pte_t pte, pte_t *ptep)
+{
+	return pmd != READ_ONCE(*pmdp) ||
+	       pte != ptep_get(ptep);
+}
+
+/*
+ * `gup_recheck = norecency`: RFC patch 2 "mm/gup: Use
+ * ptep_get_lockless_norecency()" (Feb 2024, acked, never merged): recheck
+ * modulo A/D with pte_same_norecency(). The exact form of the RFC's recheck
+ * line is unconfirmed (docs/models.md).
+ */
+static inline int gup_fast_pte_recheck__norecency(pmd_t pmd, pmd_t *pmdp, pte_t pte, pte_t *ptep)
+{
+	return pmd != pmdp_get_lockless(pmdp) ||
+	       !pte_same_norecency(pte, ptep_get_lockless_norecency(ptep));
+}
+
+/*
+ * mm/gup.c: gup_fast_pte_range() for one page. The lockless read and the
+ * recheck are the lines the kernel versions differ in: gup_fast_pte_read() and
+ * gup_fast_pte_recheck(), bound by `gup_recheck` (above). *ptevalp (may be
+ * NULL) receives the PTE value the pin was validated against — only the KVM
+ * model uses it.
+ */
+unsigned long gup_fast_pte_range(pmd_t pmd, pmd_t *pmdp, unsigned long addr,
+				 unsigned int flags, struct page **pagep,
+				 pte_t *ptevalp)
 {
 	unsigned long nr_pages = 0;
 	pte_t *ptep, *ptem;
@@ -196,7 +140,7 @@ unsigned long gup_fast_pte_range__norecency(pmd_t pmd, pmd_t *pmdp, unsigned lon
 		return 0;
 
 	ptelab_read_begin(ptep);	/* instrumentation (garbage check) */
-	pte = ptep_get_lockless_norecency(ptep);
+	pte = gup_fast_pte_read(ptep);
 	ptelab_read_acts(ptep, pte);	/* instrumentation: GUP acts on pte from here */
 
 	if (pte_protnone(pte))
@@ -214,8 +158,7 @@ unsigned long gup_fast_pte_range__norecency(pmd_t pmd, pmd_t *pmdp, unsigned lon
 	if (!folio)
 		goto pte_unmap;
 
-	if (pmd != pmdp_get_lockless(pmdp) ||
-	    !pte_same_norecency(pte, ptep_get_lockless_norecency(ptep))) {
+	if (gup_fast_pte_recheck(pmd, pmdp, pte, ptep)) {
 		gup_put_folio(folio, 1, flags);
 		goto pte_unmap;
 	}

@@ -103,12 +103,47 @@ int do_pte_missing(struct mm_struct *vma, pmd_t *pmd, unsigned long address,
 }
 
 /*
- * mm/memory.c: handle_pte_fault() (linux-mm newest), `fault_compare = pte_same`.
- * orig_pte is read locklessly (garbage allowed, class A); everything is
- * re-verified with pte_same(ptep_get()) under the PTL before committing.
+ * ptelab devices, not kernel functions: the two lines of handle_pte_fault()
+ * that RFC patch 3 "mm: Use ptep_get_lockless_norecency() for orig_pte"
+ * (Feb 2024, dropped after David Hildenbrand's 26 Mar review) changes, bound by
+ * `fault_compare`: how orig_pte is read locklessly, and how it is compared
+ * with the entry under the PTL.
+ *
+ * `fault_compare = pte_same` (linux-mm newest): ptep_get_lockless(), pte_same().
  */
-int handle_pte_fault__pte_same(struct mm_struct *vma, pmd_t *pmd, unsigned long address,
-			       unsigned int flags)
+static inline pte_t handle_pte_fault_orig_pte__pte_same(pte_t *pte)
+{
+	return ptep_get_lockless(pte);
+}
+
+static inline int handle_pte_fault_same__pte_same(pte_t pte, pte_t entry)
+{
+	return pte_same(pte, entry);
+}
+
+/*
+ * `fault_compare = norecency` (RFC patch 3): ptep_get_lockless_norecency(),
+ * pte_same_norecency(). entry is still built from the stale orig_pte, so with
+ * a generic ptep_set_access_flags() a concurrent dirty bit is lost (R9b).
+ */
+static inline pte_t handle_pte_fault_orig_pte__norecency(pte_t *pte)
+{
+	return ptep_get_lockless_norecency(pte);
+}
+
+static inline int handle_pte_fault_same__norecency(pte_t pte, pte_t entry)
+{
+	return pte_same_norecency(pte, entry);
+}
+
+/*
+ * mm/memory.c: handle_pte_fault() (linux-mm newest). orig_pte is read
+ * locklessly (garbage allowed, class A); everything is re-verified under the
+ * PTL before committing. The read and the compare are bound by
+ * `fault_compare` (above).
+ */
+int handle_pte_fault(struct mm_struct *vma, pmd_t *pmd, unsigned long address,
+		     unsigned int flags)
 {
 	pmd_t dummy_pmdval;
 	spinlock_t *ptl;
@@ -122,7 +157,7 @@ int handle_pte_fault__pte_same(struct mm_struct *vma, pmd_t *pmd, unsigned long 
 		pte = pte_offset_map_rw_nolock(vma, pmd, address, &dummy_pmdval, &ptl);
 		if (!pte)
 			return 0;
-		orig_pte = ptep_get_lockless(pte);
+		orig_pte = handle_pte_fault_orig_pte(pte);
 
 		if (pte_none(orig_pte)) {
 			pte_unmap(pte);
@@ -141,7 +176,7 @@ int handle_pte_fault__pte_same(struct mm_struct *vma, pmd_t *pmd, unsigned long 
 
 	spin_lock(ptl);
 	entry = orig_pte;
-	if (!pte_same(ptep_get(pte), entry)) {
+	if (!handle_pte_fault_same(ptep_get(pte), entry)) {
 		update_mmu_tlb(vma, address, pte);
 		goto unlock;
 	}
@@ -156,67 +191,6 @@ int handle_pte_fault__pte_same(struct mm_struct *vma, pmd_t *pmd, unsigned long 
 		update_mmu_cache_range(vma, address, pte, 1);
 	else
 		flush_tlb_fix_spurious_fault(vma, address, pte);	/* fix_spurious_fault() */
-unlock:
-	pte_unmap_unlock(pte, ptl);
-	return 0;
-}
-
-/*
- * RFC patch 3 "mm: Use ptep_get_lockless_norecency() for orig_pte" (Feb 2024,
- * dropped after David Hildenbrand's 26 Mar review) — `fault_compare = norecency`:
- * orig_pte from ptep_get_lockless_norecency(), recheck with
- * pte_same_norecency(). entry is still built from the stale orig_pte, so with
- * a generic ptep_set_access_flags() a concurrent dirty bit is lost (R9b).
- */
-int handle_pte_fault__norecency(struct mm_struct *vma, pmd_t *pmd, unsigned long address,
-				unsigned int flags)
-{
-	pmd_t dummy_pmdval;
-	spinlock_t *ptl;
-	pte_t *pte;
-	pte_t orig_pte;
-	pte_t entry;
-
-	if (pmd_none(READ_ONCE(*pmd))) {
-		pte = NULL;
-	} else {
-		pte = pte_offset_map_rw_nolock(vma, pmd, address, &dummy_pmdval, &ptl);
-		if (!pte)
-			return 0;
-		orig_pte = ptep_get_lockless_norecency(pte);
-
-		if (pte_none(orig_pte)) {
-			pte_unmap(pte);
-			pte = NULL;
-		}
-	}
-
-	if (!pte)
-		return do_pte_missing(vma, pmd, address, flags);
-
-	if (!pte_present(orig_pte))
-		return do_fault_unmodelled(pte, ptl, 0);		/* do_swap_page() */
-
-	if (pte_protnone(orig_pte))
-		return do_fault_unmodelled(pte, ptl, 0);		/* do_numa_page() */
-
-	spin_lock(ptl);
-	entry = orig_pte;
-	if (!pte_same_norecency(ptep_get(pte), entry)) {
-		update_mmu_tlb(vma, address, pte);
-		goto unlock;
-	}
-	if (flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
-		if (!pte_write(entry))
-			return do_fault_unmodelled(pte, ptl, 1);	/* do_wp_page() */
-		else if (flags & FAULT_FLAG_WRITE)
-			entry = pte_mkdirty(entry);
-	}
-	entry = pte_mkyoung(entry);
-	if (ptep_set_access_flags(vma, address, pte, entry, flags & FAULT_FLAG_WRITE))
-		update_mmu_cache_range(vma, address, pte, 1);
-	else
-		flush_tlb_fix_spurious_fault(vma, address, pte);
 unlock:
 	pte_unmap_unlock(pte, ptl);
 	return 0;

@@ -57,18 +57,21 @@ void tlb_remove_table_sync_one(void)
 }
 
 /*
- * mm/mmu_gather.c: tlb_remove_table_one() in its two historical forms plus the
- * non-RCU build. `table_free` selects which tlb_remove_table() variant runs.
+ * mm/mmu_gather.c: tlb_remove_table_one(), the fallback when no batch page can
+ * be had, in its two historical forms (tlb_remove_table__ipi_sync and
+ * __synchronize_rcu below call them). Kept as two
+ * functions: each is two lines and differs in one, so a helper would add a
+ * function without removing a line.
  */
 
-/* older kernels (≈v5.x–v6.x): IPI sync, then free at once */
+/* older kernels (≈v5.x–v6.x): IPI sync, then free at once (`table_free = ipi-sync`) */
 static void tlb_remove_table_one__sync_one(pgtable_t table)
 {
 	tlb_remove_table_sync_one();
 	__tlb_remove_table(table);
 }
 
-/* newest linux-mm, !CONFIG_PT_RECLAIM: synchronize_rcu(), then free */
+/* newest linux-mm, !CONFIG_PT_RECLAIM: synchronize_rcu(), then free (`table_free = synchronize-rcu`) */
 static void tlb_remove_table_one__synchronize_rcu(pgtable_t table)
 {
 	synchronize_rcu();
@@ -76,20 +79,47 @@ static void tlb_remove_table_one__synchronize_rcu(pgtable_t table)
 }
 
 /*
- * mm/mmu_gather.c: tlb_table_flush() → tlb_remove_table_free(): the batch is
- * freed by call_rcu() (MMU_GATHER_RCU_TABLE_FREE). tlb_table_invalidate() is a
- * no-op on arm64 and x86 (tlb_needs_table_invalidate() false) and omitted.
+ * mm/mmu_gather.c: tlb_remove_table_free(): how tlb_table_flush() frees the
+ * batch, bound by `table_free`. MMU_GATHER_RCU_TABLE_FREE: call_rcu(), freed
+ * after a grace period; IRQs-off walkers hold off the grace period.
  */
-static void tlb_table_flush__rcu(struct mmu_gather *tlb)
+static void tlb_remove_table_free__rcu(struct mmu_gather *tlb)
 {
-	if (tlb_table_batch_count(tlb))
-		tlb_table_batch_call_rcu(tlb);
+	tlb_table_batch_call_rcu(tlb);
 }
 
 /*
- * mm/mmu_gather.c: tlb_remove_table() with MMU_GATHER_RCU_TABLE_FREE and a
- * successful batch allocation (`table_free = rcu`): queue; freed after a grace
- * period from tlb_finish_mmu(). IRQs-off walkers hold off the grace period.
+ * ptelab device for !MMU_GATHER_RCU_TABLE_FREE (`table_free = immediate`),
+ * where the kernel puts tables in the page batch: they are freed right after
+ * the TLB flush.
+ */
+static void tlb_remove_table_free__immediate(struct mmu_gather *tlb)
+{
+	tlb_table_batch_free_now(tlb);
+}
+
+/*
+ * mm/mmu_gather.c: tlb_table_flush(): free the batch of detached tables with
+ * tlb_remove_table_free() (bound, above). tlb_table_invalidate() is a no-op on
+ * arm64 and x86 (tlb_needs_table_invalidate() false) and omitted.
+ */
+static void tlb_table_flush(struct mmu_gather *tlb)
+{
+	if (tlb_table_batch_count(tlb))
+		tlb_remove_table_free(tlb);
+}
+
+/*
+ * mm/mmu_gather.c: tlb_remove_table(), one variant per `table_free`. Kept as
+ * four functions although the kernel writes one (queue in the batch, or
+ * tlb_remove_table_one() when the GFP_NOWAIT batch page cannot be had): with a
+ * constant test of that allocation the lowered code would keep the unused
+ * path's calls, and the calls a process can make decide the machine's agents
+ * (IPI, RCU) and the reduction's footprints.
+ *
+ * MMU_GATHER_RCU_TABLE_FREE and a successful batch allocation (`table_free =
+ * rcu`): queue; freed after a grace period from tlb_finish_mmu(). IRQs-off
+ * walkers hold off the grace period.
  */
 void tlb_remove_table__rcu(struct mmu_gather *tlb, pgtable_t table)
 {
@@ -124,13 +154,6 @@ void tlb_remove_table__immediate(struct mmu_gather *tlb, pgtable_t table)
 	tlb_table_batch_add(tlb, table);
 }
 
-/* !MMU_GATHER_RCU_TABLE_FREE: tables are freed right after the TLB flush. */
-static void tlb_table_flush__immediate(struct mmu_gather *tlb)
-{
-	if (tlb_table_batch_count(tlb))
-		tlb_table_batch_free_now(tlb);
-}
-
 /*
  * mm/mmu_gather.c: tlb_flush_mmu() = tlb_flush_mmu_tlbonly() then
  * tlb_flush_mmu_free() (tables, then pages): the TLB flush always precedes
@@ -139,7 +162,7 @@ static void tlb_table_flush__immediate(struct mmu_gather *tlb)
 void tlb_flush_mmu(struct mmu_gather *tlb)
 {
 	tlb_flush_mmu_tlbonly(tlb);
-	tlb_table_flush(tlb);		/* bound by `table_free` (docs/models.md §3) */
+	tlb_table_flush(tlb);
 	tlb_batch_pages_flush(tlb);
 }
 

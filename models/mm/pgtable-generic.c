@@ -195,15 +195,22 @@ pmd_t pmdp_collapse_flush(struct mm_struct *vma, unsigned long address, pmd_t *p
 	return pmd;
 }
 
+/* arch/x86/include/asm/pgtable_64.h: native_set_pte(): one 64-bit store (`arch = x86`). */
+static inline void set_pte__generic(pte_t *ptep, pte_t pte)
+{
+	WRITE_ONCE(*ptep, pte);
+}
+
 /*
- * include/linux/pgtable.h: set_ptes() default loop (architectures without
- * contpte, e.g. x86-64): `arch = x86`. set_pte() is one 64-bit store.
+ * include/linux/pgtable.h: set_ptes() default loop over set_pte()
+ * (architectures without contpte: `arch = x86`, and x86-pae, whose set_pte()
+ * is set_pte__pae in models/x86/pae.c).
  */
 void set_ptes__generic(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte,
 		       unsigned int nr)
 {
 	for (;;) {
-		WRITE_ONCE(*ptep, pte);
+		set_pte(ptep, pte);
 		if (--nr == 0)
 			break;
 		ptep++;

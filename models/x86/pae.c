@@ -59,19 +59,6 @@ void set_pte__pae(pte_t *ptep, pte_t pte)
 	WRITE_ONCE(*lowp, (u32)pte);
 }
 
-/* include/linux/pgtable.h set_ptes() default loop over set_pte(), PAE flavour; then set_pte_at. */
-void set_ptes__pae(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte,
-		   unsigned int nr)
-{
-	for (;;) {
-		set_pte__pae(ptep, pte);
-		if (--nr == 0)
-			break;
-		ptep++;
-		pte = pte_advance_pfn(pte, 1);
-	}
-}
-
 /*
  * arch/x86/include/asm/pgtable-3level.h: native_pte_clear(): present →
  * not-present: low = 0 first, smp_wmb(), then high = 0.

@@ -8,10 +8,10 @@
 // Raised by the memory side's access hook (model-C stores, src/machine/pt/pt.ts); the CPU side reports
 // completed TLB invalidations through PtSeam.onTlbiCompleted.
 
-import * as aw from '../machine/arm64/pte-words.js';
-import { PTE_CONT, bigHi, bigLo } from '../machine/arm64/hwdef.js';
+import { bigHi, bigLo } from '../arch/bits.js';
+import { archOps, type ArchOps } from '../arch/index.js';
 import type { SystemBuilder } from '../machine/intrinsics.js';
-import { PAGE_SIZE, type PtLayout } from '../machine/pt/layout.js';
+import { PAGE_SIZE, type PtLayout } from '../setup/layout.js';
 import { checkBit, type BuiltinCheck } from './registry.js';
 
 export const bbm: BuiltinCheck = {
@@ -30,13 +30,15 @@ const BBM_WORDS = 2;
 export interface BbmData {
   bit: number;
   L: PtLayout;
+  /** The architecture (descriptor bits; src/arch): bbm applies only where `bbmApplies`. */
+  arch: ArchOps;
   /** Per table (layout index): its first bbm word (BBM_WORDS per modelled slot). */
   base: number[];
   /** State index of the memory cell at an address (SystemBuilder.cellIndex). */
   cellOf: (addr: number) => number;
 }
 
-/** The bbm bit, -1 when off or not `needed` (arm64 with page tables). */
+/** The bbm bit, -1 when off or not `needed` (an architecture where bbm applies, with page tables). */
 export function bbmBit(b: SystemBuilder, needed = true): number {
   return checkBit(b, bbm, needed);
 }
@@ -44,12 +46,13 @@ export function bbmBit(b: SystemBuilder, needed = true): number {
 /** Reserve the per-slot words for bit (null, reserving nothing, when bit is -1) and set them initially. */
 export function bbmSetup(b: SystemBuilder, L: PtLayout, bit: number): BbmData | null {
   if (bit < 0) return null;
+  const arch = archOps(L.config.arch);
   const base = L.tables.map((t) => b.reserve(BBM_WORDS * (t.end - t.first)));
-  const d: BbmData = { bit, L, base, cellOf: (a) => b.cellIndex(a) };
+  const d: BbmData = { bit, L, arch, base, cellOf: (a) => b.cellIndex(a) };
   b.onInit((s) => {
     for (const p of L.initialPtes) {
       const t = L.tables[L.tableOfAddr(p.addr)];
-      if (aw.pte_young(bigLo(p.value), bigHi(p.value))) s[base[t.index] + BBM_WORDS * ((p.addr - t.winStart) >>> 3)] = BBM_CACHED;
+      if (arch.pteYoung(bigLo(p.value), bigHi(p.value))) s[base[t.index] + BBM_WORDS * ((p.addr - t.winStart) >>> 3)] = BBM_CACHED;
     }
   });
   return d;
@@ -63,29 +66,30 @@ export function bbmOnStore(ctx: { readonly s: Int32Array; raise(bit: number): vo
   const L = d.L;
   const t = L.tables[k];
   const s = ctx.s;
+  const a = d.arch;
   const w = d.base[k] + BBM_WORDS * ((e - t.winStart) >>> 3);
-  const ov = aw.pte_valid(oldLo, oldHi), nv = aw.pte_valid(newLo, newHi);
+  const ov = a.pteValid(oldLo, oldHi), nv = a.pteValid(newLo, newHi);
   const bbml2 = L.config.bbml2;
   if (ov && nv) {
-    const pfnChange = aw.pte_pfn(oldLo, oldHi) !== aw.pte_pfn(newLo, newHi);
-    const contChange = ((oldHi ^ newHi) & PTE_CONT.hi) !== 0;
+    const pfnChange = a.ptePfn(oldLo, oldHi) !== a.ptePfn(newLo, newHi);
+    const contChange = a.pteCont(oldLo, oldHi) !== a.pteCont(newLo, newHi);
     if (pfnChange || (contChange && !bbml2)) ctx.raise(d.bit);
   } else if (ov && !nv) {
     // The old translation may sit in a TLB only if it was ever cacheable: a young value (or any valid
     // value when the hardware sets AF itself), now or since the last completed TLBI (BBM_CACHED).
-    const cached = aw.pte_young(oldLo, oldHi) || L.config.hafdbs !== 'off' || (s[w] & BBM_CACHED) !== 0;
+    const cached = a.pteYoung(oldLo, oldHi) || L.config.hafdbs !== 'off' || (s[w] & BBM_CACHED) !== 0;
     s[w] = (oldLo & ~BBM_FLAGS) | (cached ? BBM_PENDING | BBM_CACHED : 0);
     s[w + 1] = oldHi;
   } else if (!ov && nv) {
     if ((s[w] & BBM_PENDING) !== 0) {
       const ll = s[w] & ~BBM_FLAGS, lh = s[w + 1];
-      const pfnChange = aw.pte_pfn(ll, lh) !== aw.pte_pfn(newLo, newHi);
-      const contChange = ((lh ^ newHi) & PTE_CONT.hi) !== 0;
+      const pfnChange = a.ptePfn(ll, lh) !== a.ptePfn(newLo, newHi);
+      const contChange = a.pteCont(ll, lh) !== a.pteCont(newLo, newHi);
       if (pfnChange || (contChange && !bbml2)) ctx.raise(d.bit);
     }
     s[w] &= ~BBM_FLAGS;
   }
-  if (nv && aw.pte_young(newLo, newHi)) s[w] |= BBM_CACHED;
+  if (nv && a.pteYoung(newLo, newHi)) s[w] |= BBM_CACHED;
 }
 
 /** A broadcast/IPI TLBI over VAs [start, end) completed: pending invalidations there are done. */
@@ -99,7 +103,7 @@ export function bbmTlbiCompleted(d: BbmData, s: Int32Array, start: number, end: 
       if (va + PAGE_SIZE <= start || va >= end) continue;
       const c = d.cellOf(t.winStart + 8 * i);
       const w = base + BBM_WORDS * i;
-      s[w] = (s[w] & ~BBM_FLAGS) | (c >= 0 && aw.pte_valid(s[c], s[c + 1]) && aw.pte_young(s[c], s[c + 1]) ? BBM_CACHED : 0);
+      s[w] = (s[w] & ~BBM_FLAGS) | (c >= 0 && d.arch.pteValid(s[c], s[c + 1]) && d.arch.pteYoung(s[c], s[c + 1]) ? BBM_CACHED : 0);
     }
   }
 }

@@ -6,7 +6,7 @@
 
 import type { IntrinsicDef, SystemBuilder } from '../machine/intrinsics.js';
 import { pfnOf, valid } from '../machine/pt/entry.js';
-import { FOLIO_FREED, MEMMAP_BASE, STRUCT_PAGE_SIZE } from '../machine/pt/layout.js';
+import { FOLIO_FREED, MEMMAP_BASE, STRUCT_PAGE_SIZE } from '../setup/layout.js';
 import { H_ACTIVE, H_HIST, H_N, H_OVERFLOW, historyEnd, historyOf, type HistoryHost } from './history.js';
 import { checkBit, raiseIf, type BuiltinCheck } from './registry.js';
 

@@ -13,7 +13,7 @@
 
 import type { ExecContext, IntrinsicDef, SystemBuilder } from '../machine/intrinsics.js';
 import { cell, norecency, type EntryArch } from '../machine/pt/entry.js';
-import type { PtLayout } from '../machine/pt/layout.js';
+import type { PtLayout } from '../setup/layout.js';
 import type { BuiltinCheck } from './registry.js';
 
 export const historyOverflow: BuiltinCheck = {

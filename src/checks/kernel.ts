@@ -1,4 +1,4 @@
-// The kernel's own checks, raised by the interpreter (src/machine/sc.ts) and the core components
+// The kernel's own checks, raised by the interpreter (src/sc/sc.ts) and the core components
 // (src/machine/core.ts) where the kernel would splat or crash; they cannot be turned off.
 // Each fires when:
 //   invalid memory access        a process dereferences NULL, an unaligned or an unmapped address

@@ -2,11 +2,11 @@
 // folio whose last reference goes while the folio is not dirty), or, in a final state, neither its live
 // folio nor any valid PTE mapping the folio is dirty (docs/machine.md "Checks").
 //
-// Its history is the folios' `written` bitmasks (src/machine/pt/layout.ts FolioInfo.written), set by
+// Its history is the folios' `written` bitmasks (src/setup/layout.ts FolioInfo.written), set by
 // the MMU walker (PtSeam.markWritten) and spte_write.
 
 import type { SystemBuilder } from '../machine/intrinsics.js';
-import { FOLIO_DIRTY, FOLIO_FREED, type PtLayout } from '../machine/pt/layout.js';
+import { FOLIO_DIRTY, FOLIO_FREED, type PtLayout } from '../setup/layout.js';
 import { checkBit, type BuiltinCheck } from './registry.js';
 
 export const lostDirty: BuiltinCheck = {

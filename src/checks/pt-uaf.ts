@@ -3,10 +3,10 @@
 //
 // One bit for every agent: the memory side's access hook (src/machine/pt/pt.ts) and the CPU side's
 // walker (src/machine/cpu/cpu.ts) both take it from ptUafBit, so `--no-check pt-uaf` silences both.
-// No state words of its own: a table's freed state is the layout's (src/machine/pt/layout.ts).
+// No state words of its own: a table's freed state is the layout's (src/setup/layout.ts).
 
 import type { SystemBuilder } from '../machine/intrinsics.js';
-import type { PtLayout } from '../machine/pt/layout.js';
+import type { PtLayout } from '../setup/layout.js';
 import { checkBit, type BuiltinCheck } from './registry.js';
 
 export const ptUaf: BuiltinCheck = {

@@ -3,7 +3,8 @@
 // would raise it, reserve words for it or keep history for it is never set up.
 //
 // The set of disabled checks reaches the components through the `checks` component (no state words,
-// no bits, no intrinsics), which machineComponents puts first; without it every check is on.
+// no bits, no intrinsics), which machineComponents puts first (from `setup.disabledChecks`); a check the
+// setup disables is off too. Without either every check is on.
 
 import { defineComponent, type Component, type SystemBuilder } from '../machine/intrinsics.js';
 
@@ -22,8 +23,12 @@ export function checksComponent(disabled: readonly string[] = []): Component<Che
   return defineComponent<ChecksData>({ name: 'checks', setup: () => ({ disabled: new Set(disabled) }) });
 }
 
-/** Is check c on in the system being built? */
+/**
+ * Is check c on in the system being built? Off if the `checks` component or the test's setup
+ * (`setup.disabledChecks`, which also decides the layout's lost-dirty words) turns it off.
+ */
 export function checkOn(b: SystemBuilder, c: BuiltinCheck): boolean {
+  if (b.setup?.disabledChecks.includes(c.name)) return false;
   return !b.dataOf<ChecksData>('checks')?.disabled.has(c.name);
 }
 

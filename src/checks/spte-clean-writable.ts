@@ -4,10 +4,9 @@
 //
 // No state words of its own: the SPTEs are the memory side's KVM model (src/machine/pt/pt.ts spte_set).
 
-import * as aw from '../machine/arm64/pte-words.js';
 import type { ExecContext, SystemBuilder } from '../machine/intrinsics.js';
 import { cell, dirtyOf, valid, type EntryArch } from '../machine/pt/entry.js';
-import { PAGE_SIZE, type PtLayout } from '../machine/pt/layout.js';
+import { PAGE_SIZE, type PtLayout } from '../setup/layout.js';
 import { checkBit, type BuiltinCheck } from './registry.js';
 
 export const spteCleanWritable: BuiltinCheck = {
@@ -31,7 +30,7 @@ function primaryDirty(ctx: ExecContext, L: PtLayout, arch: EntryArch, hva: numbe
   const own = L.pteEntryAddr(ctx.s[pc], ctx.s[pc + 1], hva);
   const oc = own < 0 ? -1 : cell(ctx, own);
   if (oc < 0) return false;
-  const n = !arch.x86 && aw.pte_valid_cont(ctx.s[oc], ctx.s[oc + 1]) ? L.config.contPtes : 1;
+  const n = arch.arch.pteValidCont(ctx.s[oc], ctx.s[oc + 1]) ? L.config.contPtes : 1;
   const first = hva - (hva % (n * PAGE_SIZE));
   let dirty = false;
   for (let i = 0; i < n; i++) {

@@ -13,25 +13,25 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Command, CommanderError } from 'commander';
-import { EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_OK } from '../frontend/diagnostics.js';
-import { formatHerd, MODEL_LINE, toJson } from '../report/herd.js';
+import { EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_INTERNAL, EXIT_NOT_REPRODUCED, EXIT_OK } from './exit.js';
+import { formatHerd, toJson } from '../report/herd.js';
 import { compareWithExpected, errorLine, summaryLine } from '../report/summary.js';
-import type { LitmusOutcome } from '../runner.js';
+import { DEFAULT_BANNER, DEFAULT_MODEL, replayTraceFile, type LitmusOutcome } from '../runner.js';
+import { ReplayError } from '../backend/outcome.js';
 import { litmusFilesUnder } from '../frontend/files.js';
 import { parseCount, parseSeconds, parseSize } from './options.js';
 import { Progress } from './progress.js';
 import type { FromMatrixWorker, FromWorker, MatrixJob, WorkerJob } from './protocol.js';
 import { MACHINE_CHECKS } from '../machine/pt/machine.js';
-import { ALLOWED_CONT_PTES } from '../machine/arm64/hwdef.js';
+import { ALLOWED_CONT_PTES } from '../arch/arm64/hwdef.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { formatReplay, makeTraceFile, readTraceFile, ReplayMismatch, replayTraceFile, TraceFileError } from '../report/trace.js';
+import { formatReplay, makeTraceFile, readTraceFile, TraceFileError } from '../report/trace.js';
 import { renderHtml } from '../report/html.js';
-import { formatMatrix } from '../matrix/matrix.js';
+import { formatMatrix } from '../report/matrix.js';
 import { readModelOverlay } from '../models/library.js';
 import { InputError } from '../frontend/diagnostics.js';
 
-/** `ptelab replay`: the trace no longer reproduces (a step is not enabled, or the check does not fire). */
-export const EXIT_NOT_REPRODUCED = 4;
+export { EXIT_NOT_REPRODUCED };
 
 interface RunFlags {
   json?: boolean;
@@ -172,7 +172,7 @@ async function runFile(file: string, flags: RunFlags, opts: WorkerJob['opts']): 
         process.stdout.write(flags.json ? JSON.stringify(toJson(o), null, 2) + '\n' : formatHerd(o));
         if (flags.stats && !flags.json) process.stderr.write(statsLine(o) + '\n');
         if (flags.traceOut || flags.html) {
-          const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o.violations, { disabledChecks: flags.check ?? [], witness: o.witness?.steps, models: opts.models });
+          const tf = makeTraceFile(readFileSync(file, 'utf8'), file, o, { disabledChecks: flags.check ?? [], models: opts.models });
           if (flags.traceOut) writeFileSync(flags.traceOut, JSON.stringify(tf, null, 1) + '\n');
           if (flags.html) writeFileSync(flags.html, renderHtml(tf));
         }
@@ -207,7 +207,7 @@ async function runDir(dir: string, flags: RunFlags, opts: WorkerJob['opts']): Pr
   let incomplete = 0;
   let contradictions = 0;
   let ran = 0;
-  if (!flags.json) process.stdout.write(MODEL_LINE + '\n');
+  if (!flags.json) process.stdout.write(DEFAULT_BANNER + '\n');
   const { forced } = await runInWorker(
     files,
     opts,
@@ -244,14 +244,14 @@ async function runDir(dir: string, flags: RunFlags, opts: WorkerJob['opts']): Pr
     internalErrors: internal,
   };
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ tool: 'ptelab', model: 'SC', modelNote: MODEL_LINE, directory: dir, summary, results: json }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ tool: 'ptelab', model: DEFAULT_MODEL, modelNote: DEFAULT_BANNER, directory: dir, summary, results: json }, null, 2) + '\n');
   } else {
-    const parts = [`${files.length} tests`, `${contradictions} contradiction${contradictions === 1 ? '' : 's'} with the files' Result: lines`];
-    if (incomplete) parts.push(`${incomplete} incomplete`);
-    if (bad) parts.push(`${bad} bad input`);
+    // `N tests: R run, B rejected, I incomplete, C contradictions ...`: rejected = bad input (each
+    // has its ERROR line above); incomplete counts runs that hit a bound and tests skipped by Ctrl-C.
+    const parts = [`${ran} run`, `${bad} rejected`, `${incomplete} incomplete`, `${contradictions} contradiction${contradictions === 1 ? '' : 's'} with the files' Result: lines`];
     if (internal) parts.push(`${internal} internal error${internal === 1 ? '' : 's'}`);
     if (forced) parts.push('interrupted');
-    process.stdout.write(parts.join(', ') + '\n');
+    process.stdout.write(`${files.length} tests: ${parts.join(', ')}\n`);
   }
   if (internal) return EXIT_INTERNAL;
   if (bad) return EXIT_BAD_INPUT;
@@ -403,7 +403,7 @@ function replayCommand(path: string, flags: { html?: string }): number {
     }
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof ReplayMismatch) {
+    if (e instanceof ReplayError) {
       process.stderr.write(`ptelab: ${path}: does not reproduce: ${oneLine(e.message)}\n`);
       return EXIT_NOT_REPRODUCED;
     }

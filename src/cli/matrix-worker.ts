@@ -3,7 +3,7 @@
 // shared flag, polled from the progress callback (called at least once per scenario run).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { runMatrix } from '../matrix/matrix.js';
+import { runMatrix } from '../matrix/run.js';
 import { errorReply, type FromMatrixWorker, type MatrixJob } from './protocol.js';
 
 const job = workerData as MatrixJob;

@@ -3,7 +3,8 @@
 import type { LitmusOutcome } from '../runner.js';
 import { InputError } from '../frontend/diagnostics.js';
 import type { ModelOverlay } from '../models/library.js';
-import type { MatrixOptions, MatrixProgress, MatrixResult } from '../matrix/matrix.js';
+import type { MatrixOptions, MatrixProgress } from '../matrix/run.js';
+import type { MatrixResult } from '../report/matrix.js';
 
 export interface WorkerJob {
   files: string[];

@@ -9,15 +9,17 @@
 
 import { performance } from 'node:perf_hooks';
 import { StateArena } from './arena.js';
-import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
+import { assemble } from './assemble.js';
 import { ExactTable } from './exact.js';
 import { FingerprintTable } from './fptable.js';
+import { Findings } from './found.js';
 import { Frontier } from './frontier.js';
+import { Hasher } from './hash.js';
+import { Limits } from './limits.js';
 import { Reducer, type PorHost } from './por.js';
-import { fingerprintCollisionProbability, Hasher } from './hash.js';
-import type { Bound, Completion, ExploreOptions, ExploreResult, FoundViolation, TraceStep } from './result.js';
+import { Progress } from './progress.js';
+import type { ExploreOptions, ExploreResult } from './result.js';
 import { Terminal, type SuccessorSink, type TransitionSystem } from './system.js';
-import { traceOf } from './trace.js';
 import { NO_PARENT, packLabel } from './tree.js';
 import type { VisitedSet } from './visited.js';
 
@@ -49,14 +51,11 @@ class Explorer implements SuccessorSink, PorHost {
   /** Partial-order reduction (explore/por.ts); null when off or unsupported by the system. */
   private readonly reducer: Reducer | null;
 
+  private readonly limits: Limits;
+  private readonly progress: Progress;
+  /** Limits.maxStates (read for every new state). */
   private readonly maxStates: number;
-  private readonly maxMemory: number;
-  private readonly maxHeap: number;
-  private readonly deadline: number;
-  private readonly signal: AbortSignal | undefined;
-  private readonly onProgress: ExploreOptions['onProgress'];
-  private readonly progressMs: number;
-  private readonly t0: number;
+  private readonly found: Findings;
 
   // search state
   private curId = 0;
@@ -65,25 +64,11 @@ class Explorer implements SuccessorSink, PorHost {
   private transitions = 0;
   private maxDepth = 0;
   private maxQueue = 0;
-  private stopped = false;
-  private completion: Completion = { complete: true };
-
-  // results
-  private seenChecks = 0;
-  private readonly violations: FoundViolation[] = [];
-  private readonly finals: Int32Array[] = [];
-  private deadlocks = 0;
-  private deadlockTrace: TraceStep[] | undefined;
-  private readonly witness: ExploreOptions['witness'];
-  private witnessTrace: TraceStep[] | undefined;
 
   // bookkeeping for periodic checks
   private nextCheck = CHECK_EVERY;
   private lastMemStates = 0;
   private lastMemTime = 0;
-  private nextProgress: number;
-  private peakRss = 0;
-  private lastRss = 0;
 
   constructor(
     private readonly system: TransitionSystem,
@@ -97,16 +82,10 @@ class Explorer implements SuccessorSink, PorHost {
     this.hasher = new Hasher(true, this.arena);
     this.frontier = new Frontier(words, 2, this.arena);
     this.reducer = opts.reduction !== false && system.por !== undefined ? new Reducer(system, system.por, this.arena) : null;
-    this.maxStates = opts.maxStates ?? Infinity;
-    this.maxMemory = opts.maxMemoryBytes ?? defaultMemoryBudget();
-    this.maxHeap = heapBudget();
-    this.t0 = performance.now();
-    this.deadline = opts.timeoutMs === undefined ? Infinity : this.t0 + opts.timeoutMs;
-    this.signal = opts.signal;
-    this.witness = opts.witness;
-    this.onProgress = opts.onProgress;
-    this.progressMs = opts.progressIntervalMs ?? 250;
-    this.nextProgress = this.t0 + this.progressMs;
+    this.limits = new Limits(opts);
+    this.progress = new Progress(opts, this.limits);
+    this.maxStates = this.limits.maxStates;
+    this.found = new Findings(opts.witness);
   }
 
   run(): ExploreResult {
@@ -121,14 +100,14 @@ class Explorer implements SuccessorSink, PorHost {
   }
 
   private search(): ExploreResult {
-    const { system, table, frontier } = this;
+    const { system, table, frontier, limits } = this;
     const cur = this.cur;
     this.checkMemory(performance.now());
-    this.checkCheap(performance.now());
+    limits.checkCheap(performance.now());
 
-    if (!this.stopped) {
+    if (!limits.stopped) {
       system.initial(cur);
-      if (this.maxStates < 1) this.stop('max-states', `max-states ${this.maxStates} reached`);
+      if (this.maxStates < 1) limits.stopAtMaxStates();
       else if (this.makeRoom()) {
         const h = this.hasher;
         h.hash(cur);
@@ -140,7 +119,7 @@ class Explorer implements SuccessorSink, PorHost {
 
     let id = 0;
     let levelEnd = 1;
-    while (!this.stopped && frontier.length > 0) {
+    while (!limits.stopped && frontier.length > 0) {
       const cur = this.dequeue();
       if (id >= levelEnd) {
         this.depth++;
@@ -159,11 +138,11 @@ class Explorer implements SuccessorSink, PorHost {
       if (work >= this.nextCheck) {
         this.nextCheck = work + CHECK_EVERY;
         const now = performance.now();
-        this.checkCheap(now);
+        limits.checkCheap(now);
         if (table.size - this.lastMemStates >= MEM_CHECK_STATES || now - this.lastMemTime >= MEM_CHECK_MS) {
           this.checkMemory(now);
         }
-        if (this.onProgress !== undefined && now >= this.nextProgress) this.progress(now);
+        if (this.progress.due(now)) this.reportProgress(now);
       }
     }
 
@@ -173,33 +152,17 @@ class Explorer implements SuccessorSink, PorHost {
       id++;
     }
 
-    const now = performance.now();
-    this.sampleRss();
-    const states = table.size;
-    const tableBytes = table.bytes();
-    const result: ExploreResult = {
-      finals: this.finals,
-      deadlocks: this.deadlocks,
-      violations: this.violations,
-      completion: this.completion,
-      stats: {
-        states,
-        transitions: this.transitions,
-        seconds: (now - this.t0) / 1000,
-        peakRss: this.peakRss,
-        maxDepth: this.maxDepth,
-        tableBytes,
-        bytesPerState: states > 0 ? tableBytes / states : 0,
-        maxQueue: this.maxQueue,
-        exact: table.exact,
-        fingerprintCollisionProbability: table.exact ? 0 : fingerprintCollisionProbability(states),
-        reduction: this.reducer !== null,
-        reducedStates: this.reducer?.reduced ?? 0,
-      },
-    };
-    if (this.deadlockTrace !== undefined) result.deadlockTrace = this.deadlockTrace;
-    if (this.witnessTrace !== undefined) result.witnessTrace = this.witnessTrace;
-    if (this.onProgress !== undefined) this.progress(now);
+    const result = assemble(this.found, table, system.checkNames, limits, {
+      states: table.size,
+      transitions: this.transitions,
+      maxDepth: this.maxDepth,
+      tableBytes: table.bytes(),
+      maxQueue: this.maxQueue,
+      exact: table.exact,
+      reduction: this.reducer !== null,
+      reducedStates: this.reducer?.reduced ?? 0,
+    });
+    if (this.progress.on) this.reportProgress(performance.now());
     return result;
   }
 
@@ -207,12 +170,12 @@ class Explorer implements SuccessorSink, PorHost {
   emit(agent: number, choice: number, next: Int32Array): void {
     this.emitted++;
     this.transitions++;
-    if (this.stopped) return;
+    if (this.limits.stopped) return;
     const table = this.table;
     const hasher = this.hasher;
     hasher.hashChild(next);
     if (table.size >= this.maxStates) {
-      if (!table.has(next, hasher.f1, hasher.f2)) this.stop('max-states', `max-states ${this.maxStates} reached`);
+      if (!table.has(next, hasher.f1, hasher.f2)) this.limits.stopAtMaxStates();
       return;
     }
     if (table.needsGrow() && !this.makeRoom()) return;
@@ -241,62 +204,29 @@ class Explorer implements SuccessorSink, PorHost {
 
   private checkState(id: number, s: Int32Array): void {
     const v = this.system.violations(s);
-    const fresh = v & ~this.seenChecks;
-    if (fresh !== 0) this.recordViolations(id, fresh);
-  }
-
-  private recordViolations(id: number, bits: number): void {
-    this.seenChecks |= bits;
-    const trace = traceOf(this.table, id);
-    const names = this.system.checkNames;
-    let first = true;
-    for (let b = 0; b < 32; b++) {
-      if ((bits & (1 << b)) === 0) continue;
-      this.violations.push({ check: names[b] ?? `check ${b}`, trace: first ? trace : trace.slice() });
-      first = false;
-    }
+    const fresh = v & ~this.found.seen;
+    if (fresh !== 0) this.found.checks(fresh, id, id);
   }
 
   private classifyTerminal(id: number, s: Int32Array): void {
     const t = this.system.terminal(s);
-    if (t === Terminal.Final) {
-      this.finals.push(s.slice());
-      if (this.witnessTrace === undefined && this.witness !== undefined && this.witness(s)) this.witnessTrace = traceOf(this.table, id);
-    } else if (t === Terminal.Deadlock) {
-      this.deadlocks++;
-      if (this.deadlockTrace === undefined) this.deadlockTrace = traceOf(this.table, id);
-    }
-  }
-
-  private stop(bound: Bound, detail: string): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.completion = { complete: false, bound, detail };
+    if (t === Terminal.Final) this.found.final(s.slice(), id);
+    else if (t === Terminal.Deadlock) this.found.deadlocked(1, id);
   }
 
   /** Grow the visited set within the memory budget. False (and stopped) if it cannot. */
   private makeRoom(): boolean {
-    const table = this.table;
+    const { table, limits } = this;
     while (table.needsGrow()) {
       if (table.size >= table.maxSize) {
-        this.stop('max-memory', `state table limit (${table.maxSize} states) reached`);
+        limits.stop('max-memory', `state table limit (${table.maxSize} states) reached`);
         return false;
       }
-      const need = table.growthBytes();
-      const rss = this.sampleRss();
-      if (rss + need > this.maxMemory) {
-        this.stop(
-          'max-memory',
-          `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(rss)}, ` +
-            `table growth needs ${formatBytes(need)})`,
-        );
-        return false;
-      }
+      if (!limits.afford(table.growthBytes(), 'table growth')) return false;
       try {
         table.grow();
       } catch (e) {
-        if (!(e instanceof RangeError)) throw e;
-        this.stop('max-memory', `cannot grow the state table: ${e.message}`);
+        limits.allocationFailed(e, 'cannot grow the state table');
         return false;
       }
     }
@@ -308,47 +238,18 @@ class Explorer implements SuccessorSink, PorHost {
       this.frontier.reserve();
       return true;
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      this.stop('max-memory', `cannot grow the frontier: ${e.message}`);
+      this.limits.allocationFailed(e, 'cannot grow the frontier');
       return false;
     }
-  }
-
-  private checkCheap(now: number): void {
-    if (this.signal?.aborted) this.stop('interrupted', 'interrupted');
-    else if (now >= this.deadline) {
-      this.stop('timeout', `timeout ${Math.round(this.deadline - this.t0)} ms reached`);
-    }
-  }
-
-  private sampleRss(): number {
-    const rss = process.memoryUsage.rss();
-    this.lastRss = rss;
-    if (rss > this.peakRss) this.peakRss = rss;
-    return rss;
   }
 
   private checkMemory(now: number): void {
     this.lastMemStates = this.table.size;
     this.lastMemTime = now;
-    const m = process.memoryUsage();
-    this.lastRss = m.rss;
-    if (m.rss > this.peakRss) this.peakRss = m.rss;
-    if (m.rss > this.maxMemory) {
-      this.stop('max-memory', `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(m.rss)})`);
-    } else if (m.heapUsed > this.maxHeap) {
-      this.stop('max-memory', `JS heap ${formatBytes(m.heapUsed)} over its budget ${formatBytes(this.maxHeap)}`);
-    }
+    this.limits.checkMemory(now);
   }
 
-  private progress(now: number): void {
-    this.nextProgress = now + this.progressMs;
-    this.onProgress!({
-      states: this.table.size,
-      transitions: this.transitions,
-      queue: this.frontier.length,
-      seconds: (now - this.t0) / 1000,
-      rss: this.lastRss,
-    });
+  private reportProgress(now: number): void {
+    this.progress.report(now, this.table.size, this.transitions, this.frontier.length);
   }
 }

@@ -18,7 +18,13 @@
 // did not change adds mix(w) - mix(w) = 0), so hashing a successor costs a memcpy and a compare of
 // its words instead of a full mix of each.
 
-import type { StateArena } from './arena.js';
+/** What the kernel needs of the explorer's state arena (arena.ts StateArena; no import, so no cycle). */
+export interface ArenaMemory {
+  readonly memory: WebAssembly.Memory | null;
+  alloc(bytes: number): number;
+  int32(at: number, words: number): Int32Array;
+  holds(v: Int32Array): boolean;
+}
 
 /** The multipliers of murmur3's fmix32 (M1, M2) and of lowbias32 (L1, L2); hash.ts uses them too. */
 export const M1 = 0x85ebca6b | 0;
@@ -239,12 +245,12 @@ export class SimdSums {
    * Null if WebAssembly SIMD is unavailable. With `arena` (a fast one: arena.fast), the kernel lives
    * in the arena's memory and hashes arena vectors in place.
    */
-  static create(n: number, seedA: Int32Array, seedB: Int32Array, arena: StateArena | null = null): SimdSums | null {
+  static create(n: number, seedA: Int32Array, seedB: Int32Array, arena: ArenaMemory | null = null): SimdSums | null {
     const m = wasmModule(arena !== null);
     return m === null ? null : new SimdSums(m, n, seedA, seedB, arena);
   }
 
-  private constructor(m: WebAssembly.Module, readonly n: number, seedA: Int32Array, seedB: Int32Array, private readonly arena: StateArena | null) {
+  private constructor(m: WebAssembly.Module, readonly n: number, seedA: Int32Array, seedB: Int32Array, private readonly arena: ArenaMemory | null) {
     const padded = (n + 15) & ~15;
     this.bytes = padded * 4;
     const size = 16 + 4 * this.bytes;

@@ -11,7 +11,7 @@ import { SharedTable } from './shared-table.js';
 function main(): void {
   const port = parentPort!;
   const init = workerData as WorkerInit;
-  // built at once (a worker may be started ahead of its search: prestartWorkers in parallel.ts)
+  // built at once (a worker may be started ahead of its search: prestartWorkers in pool.ts)
   const built = buildSystem(init.spec).then(
     (system) => ({ system }),
     (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),

@@ -11,7 +11,7 @@
 // workers in parallel) and the level resumes.
 //
 // The first levels run in this thread: workers are only started once the search has run
-// START_AFTER_MS and some CPU is idle, and they join at the next round. Small searches never pay
+// START_AFTER_MS and some CPU is idle (pool.ts), and they join at the next round. Small searches never pay
 // for starting workers, and none of this changes any result.
 //
 // What does not depend on N or on timing: the set of states of each level (a state is stored in
@@ -38,15 +38,15 @@
 // insertions); the coordinator checks time, Ctrl-C, RSS and the JS heap on a timer and before
 // every allocation, and sets STOP, which workers see at the next state boundary.
 
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
-import { defaultMemoryBudget, formatBytes, heapBudget } from './budget.js';
-import { fingerprintCollisionProbability } from './hash.js';
-import { buildSystem, type FromWorker, type SystemSpec, type ToWorker, type WorkerInit } from './parallel-protocol.js';
-import type { Bound, Completion, ExploreOptions, ExploreResult, FoundViolation, TraceStep } from './result.js';
 import { StateArena } from './arena.js';
+import { assemble } from './assemble.js';
+import { Findings } from './found.js';
+import { Limits } from './limits.js';
+import { buildSystem, type SystemSpec } from './parallel-protocol.js';
+import { prestartWorkers, WorkerPool, type Peer } from './pool.js';
+import { Progress } from './progress.js';
+import type { ExploreOptions, ExploreResult } from './result.js';
 import { Expander, TID_BLOCK, type ExpanderInit, type Report, type SyncMessage } from './shared-expander.js';
 import {
   CHUNK_COUNT,
@@ -67,14 +67,12 @@ import {
 } from './shared-store.js';
 import { allocTable, SharedTable, tableBytes, type TableBuffers } from './shared-table.js';
 import type { TransitionSystem } from './system.js';
-import { labelAgent, labelChoice, NO_PARENT } from './tree.js';
+import type { ParentLinks } from './trace.js';
+import { NO_PARENT } from './tree.js';
 
 export type { SystemSpec } from './parallel-protocol.js';
+export { prestartWorkers } from './pool.js';
 
-/** Milliseconds of in-thread search before the workers are started (if a core is idle). */
-const START_AFTER_MS = 25;
-/** Shortest window over which idle CPU time is measured (/proc/stat counts in 10 ms ticks). */
-const IDLE_WINDOW_MS = 50;
 /** In-thread time slice (the event loop runs between slices). */
 const SLICE_MS = 15;
 /** Bound checks while workers run. */
@@ -82,6 +80,8 @@ const TIMER_MS = 20;
 const MAX_LOAD = 0.8;
 const INITIAL_SLOTS = 1 << 14;
 const MAX_CHUNK = 256;
+/** Milliseconds between checks of this thread's JS heap (the RSS is checked every TIMER_MS). */
+const HEAP_CHECK_MS = 200;
 /** PTELAB_PARALLEL_DEBUG=1: one line of round/pause/rehash counts on stderr per search. */
 const DEBUG = process.env.PTELAB_PARALLEL_DEBUG === '1';
 
@@ -90,7 +90,7 @@ export interface ParallelOptions extends ExploreOptions {
   workers: number;
   /**
    * For tests: start the worker threads at once and wait for them before the first level
-   * (default: start them once the search has run START_AFTER_MS in this thread).
+   * (default: start them once the search has run START_AFTER_MS (pool.ts) in this thread).
    */
   eagerWorkers?: boolean;
   /**
@@ -118,128 +118,6 @@ export async function exploreParallel(spec: SystemSpec, opts: ParallelOptions, s
   }
 }
 
-// ---- workers started ahead of a search --------------------------------------------------
-
-/** Prestarted workers not yet adopted by a search, by spec (see prestartWorkers). */
-const warm = new Map<string, Worker[]>();
-/** Prestarted workers no search adopted within this time are stopped. */
-const WARM_TTL_MS = 10_000;
-
-function specKey(spec: SystemSpec): string {
-  return JSON.stringify(spec);
-}
-
-function spawnWorker(spec: SystemSpec): Worker {
-  const init: WorkerInit = { spec };
-  return new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
-}
-
-/**
- * Start the worker threads of a coming `exploreParallel(spec, { workers })` now, if some CPU looks
- * idle, so that they build their systems (import, parse, lower: ~0.2–0.3 s) while this thread builds
- * its own; the search adopts them. Results never depend on it. Unadopted workers do not keep the
- * process alive and stop after WARM_TTL_MS.
- */
-export function prestartWorkers(spec: SystemSpec, workers: number): void {
-  const n = Math.floor(workers) - 1;
-  if (n <= 0) return;
-  const key = specKey(spec);
-  const list = warm.get(key) ?? [];
-  if (list.length >= n || !cpuLooksIdle()) return;
-  while (list.length < n) {
-    const w = spawnWorker(spec);
-    w.unref();
-    w.on('error', () => undefined); // a worker that died before its search is simply not adopted
-    /** Take w off the warm list if it is still there (not adopted); true if it was. */
-    const forget = (): boolean => {
-      const i = list.indexOf(w);
-      if (i < 0) return false;
-      list.splice(i, 1);
-      if (list.length === 0 && warm.get(key) === list) warm.delete(key);
-      return true;
-    };
-    w.once('exit', forget);
-    list.push(w);
-    setTimeout(() => {
-      if (forget()) void w.terminate();
-    }, WARM_TTL_MS).unref();
-  }
-  warm.set(key, list);
-}
-
-function takeWarm(key: string): Worker | undefined {
-  const list = warm.get(key);
-  const w = list?.shift();
-  if (list !== undefined && list.length === 0) warm.delete(key);
-  return w;
-}
-
-/**
- * Does some CPU look idle right now? The kernel's count of runnable threads (/proc/loadavg, which
- * includes this one): no other runnable thread on a 2-core machine, at most cpus - 2 elsewhere. An
- * instant snapshot (the 1-minute load average lags by far too much for this); true where unreadable.
- */
-function cpuLooksIdle(): boolean {
-  try {
-    const f = readFileSync('/proc/loadavg', 'utf8').split(' ');
-    const running = Number((f[3] ?? '').split('/')[0]);
-    if (!Number.isFinite(running)) return true;
-    return running - 1 <= cpus().length - 2;
-  } catch {
-    return true;
-  }
-}
-
-/** A worker and the queue of its pending replies. */
-class Peer {
-  ready = false;
-  pagesSent = 0;
-  treeSent = 0;
-  tableSent: TableBuffers | null = null;
-  levelSent = -1;
-  chunksSent: SharedArrayBuffer | null = null;
-  poolSent: SharedArrayBuffer | null = null;
-  private readonly waiting: { resolve: (m: FromWorker) => void; reject: (e: Error) => void }[] = [];
-  private failure: Error | null = null;
-
-  constructor(
-    readonly worker: Worker,
-    onReady: () => void,
-  ) {
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'ready') {
-        this.ready = true;
-        onReady();
-        return;
-      }
-      const w = this.waiting.shift();
-      if (m.type === 'error') this.fail(new Error(`explore worker: ${m.message}`), w);
-      else w?.resolve(m);
-    });
-    worker.on('error', (e) => this.fail(e, this.waiting.shift()));
-    worker.on('exit', (code) => {
-      if (code !== 0 || this.waiting.length > 0) this.fail(new Error(`explore worker exited with code ${code}`), this.waiting.shift());
-    });
-  }
-
-  get failed(): Error | null {
-    return this.failure;
-  }
-
-  private fail(e: Error, w?: { reject: (e: Error) => void }): void {
-    this.failure ??= e;
-    w?.reject(e);
-    for (const x of this.waiting.splice(0)) x.reject(e);
-  }
-
-  ask(m: ToWorker): Promise<FromWorker> {
-    if (this.failure) return Promise.reject(this.failure);
-    const r = new Promise<FromWorker>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    this.worker.postMessage(m);
-    return r;
-  }
-}
-
 class OutOfMemory extends Error {}
 
 /**
@@ -250,34 +128,11 @@ function reuse(buf: SharedArrayBuffer, words: number): SharedArrayBuffer {
   return buf.byteLength >= words * 4 && buf.byteLength > 0 ? buf : new SharedArrayBuffer(Math.max(64, words * 2) * 4);
 }
 
-/** The last /proc/stat sample of this thread (taken when the module loads, then by every search). */
-let lastCpuSampleAt = performance.now();
-let lastCpuSample = cpuTimes();
-
-/** [idle, total] CPU time of the machine (Linux /proc/stat, in ticks), or null. */
-function cpuTimes(): [number, number] | null {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
-    if (!line.startsWith('cpu ')) return null;
-    const f = line.trim().split(/\s+/).slice(1).map(Number);
-    if (f.length < 4 || f.some((x) => !Number.isFinite(x))) return null;
-    return [f[3]! + (f[4] ?? 0), f.reduce((a, b) => a + b, 0)];
-  } catch {
-    return null;
-  }
-}
-
 class Coordinator {
   private readonly n: number;
-  private readonly peers: Peer[] = [];
-  private workersStarted = false;
-  private readonly specKey: string;
-  private readonly maxStates: number;
-  private readonly maxMemory: number;
-  private readonly maxHeap: number;
-  private readonly deadline: number;
-  private readonly t0: number;
-  private nextProgress: number;
+  private readonly workers: WorkerPool;
+  private readonly limits: Limits;
+  private readonly progress: Progress;
   private timer: NodeJS.Timeout | null = null;
 
   private readonly exact: boolean;
@@ -298,11 +153,7 @@ class Coordinator {
   private claimedThis: number[] = [];
   private claimedPrev: number[] = [];
   private lastYield = 0;
-  private nextHeapCheck = 0;
-  /** Last /proc/stat sample [idle, total] (null: unavailable; undefined: not taken yet). */
-  private cpuSample: [number, number] | null | undefined = undefined;
-  private cpuSampleAt = 0;
-  private readonly dbg = { rounds: 0, selfRounds: 0, pauses: 0, rehash: [] as string[], ready: [] as number[], selfMs: 0, waitMs: 0, workerInserted: 0, idle: [] as number[] };
+  private readonly dbg = { rounds: 0, selfRounds: 0, pauses: 0, rehash: [] as string[], ready: [] as number[], selfMs: 0, waitMs: 0, workerInserted: 0 };
   private level = 0;
   /** [page, from, to] of the level being expanded, and of the next level so far. */
   private curRanges: number[] = [];
@@ -313,50 +164,30 @@ class Coordinator {
   private reduced = 0;
   private maxDepth = 0;
   private maxQueue = 0;
-  private peakRss = 0;
-  private lastRss = 0;
-  private stopped = false;
-  private completion: Completion = { complete: true };
-  /** Per check bit: [level, tid] of the first state showing it. */
-  private readonly found = new Map<number, [number, number]>();
-  private readonly foundOrder: number[] = [];
-  private deadlocks = 0;
-  private firstDeadlock: [number, number] | null = null;
-  private readonly finals: Int32Array[] = [];
-  private witness: [number, number] | null = null;
+  /** What the search found (keys: levels; refs: tree ids). */
+  private readonly found: Findings;
   private readonly overflow = new Map<number, number>();
   /** States expanded per new state stored, last level (to pre-size the next). */
   private growth = 4;
 
   constructor(
     private readonly system: TransitionSystem,
-    private readonly spec: SystemSpec,
+    spec: SystemSpec,
     private readonly opts: ParallelOptions,
   ) {
     this.n = Math.max(1, Math.floor(opts.workers));
-    this.specKey = specKey(spec);
-    this.maxStates = opts.maxStates ?? Infinity;
-    this.maxMemory = opts.maxMemoryBytes ?? defaultMemoryBudget();
-    this.maxHeap = heapBudget();
-    this.t0 = performance.now();
-    this.deadline = opts.timeoutMs === undefined ? Infinity : this.t0 + opts.timeoutMs;
-    this.nextProgress = this.t0 + (opts.progressIntervalMs ?? 250);
-    if (this.n > 1 && opts.eagerWorkers !== true) {
-      // the window since the last sample (building the system, parsing...) if long enough and
-      // recent, so that the first decision can be taken at START_AFTER_MS
-      const age = this.t0 - lastCpuSampleAt;
-      const early = lastCpuSample !== null && age >= IDLE_WINDOW_MS && age <= 2000;
-      this.cpuSample = early ? lastCpuSample : cpuTimes();
-      this.cpuSampleAt = early ? lastCpuSampleAt : this.t0;
-    }
-    this.exact = opts.exact === true;
     this.ctlBuf = new SharedArrayBuffer(CTL_WORDS * 4);
     this.ctl = new Int32Array(this.ctlBuf);
+    // workers see STOP at their next state boundary
+    this.limits = new Limits(opts, HEAP_CHECK_MS, () => Atomics.store(this.ctl, STOP, 1));
+    this.progress = new Progress(opts, this.limits);
+    this.workers = new WorkerPool(spec, this.n - 1, this.limits.t0, opts.eagerWorkers === true, DEBUG);
+    this.found = new Findings(opts.witness);
+    this.exact = opts.exact === true;
     this.dictBuf = new SharedArrayBuffer(256 * 4);
-    const reduction = opts.reduction !== false && system.por !== undefined;
     this.arena = StateArena.create(undefined, { maxBytes: opts.arenaMaxBytes });
-    this.self = new Expander(system, { index: this.n - 1, participants: this.n, exact: this.exact, reduction, ctl: this.ctlBuf, dict: this.dictBuf, arena: this.arena.handle }, this.arena);
-    this.table = allocTable(INITIAL_SLOTS, reduction);
+    this.table = allocTable(INITIAL_SLOTS, opts.reduction !== false && system.por !== undefined);
+    this.self = new Expander(system, this.expanderInit(this.n - 1), this.arena);
     this.self.sync({ level: 0, newLevel: true, table: this.table });
   }
 
@@ -364,75 +195,41 @@ class Coordinator {
     return this.table.flags !== null;
   }
 
+  /** How participant `index` (the workers 0..n-2, this thread n-1) joins the search. */
+  private expanderInit(index: number): ExpanderInit {
+    return {
+      index,
+      participants: this.n,
+      exact: this.exact,
+      reduction: this.reduction,
+      ctl: this.ctlBuf,
+      dict: this.dictBuf,
+      arena: this.arena.handle,
+    };
+  }
+
   async close(): Promise<void> {
     this.self.close();
     if (this.timer !== null) clearInterval(this.timer);
-    await Promise.all(this.peers.map((p) => p.worker.terminate()));
+    await this.workers.close();
   }
 
   private startWorkers(): void {
-    if (this.workersStarted) return;
-    this.workersStarted = true;
-    for (let i = 0; i < this.n - 1; i++) {
-      const w = takeWarm(this.specKey) ?? spawnWorker(this.spec);
-      w.ref();
+    this.workers.start(
+      (i) => this.expanderInit(i),
       // a worker that becomes ready mid-level joins at the next round: pause the current one
-      this.peers.push(
-        new Peer(w, () => {
-          if (DEBUG) this.dbg.ready.push(Math.round(performance.now() - this.t0));
-          Atomics.store(this.ctl, PAUSE, 1);
-        }),
-      );
-      const expander: ExpanderInit = {
-        index: i,
-        participants: this.n,
-        exact: this.exact,
-        reduction: this.reduction,
-        ctl: this.ctlBuf,
-        dict: this.dictBuf,
-        arena: this.arena.handle,
-      };
-      w.postMessage({ type: 'attach', expander } satisfies ToWorker);
-    }
-  }
-
-  /**
-   * Is some CPU idle? Over the last window of at least IDLE_WINDOW_MS (Linux /proc/stat), at least
-   * a quarter of a core's worth of idle time (this thread, and at first V8's compiler threads, are
-   * busy themselves). Where /proc/stat cannot be read: true. Starting workers when
-   * every core is busy (other processes) would only slow this thread down; the check is repeated, so
-   * workers start as soon as a core frees up. Results never depend on it.
-   */
-  private idleCpu(): boolean {
-    const now = performance.now();
-    if (this.cpuSample === undefined) {
-      this.cpuSample = cpuTimes();
-      this.cpuSampleAt = now;
-      return this.cpuSample === null;
-    }
-    if (this.cpuSample === null) return true;
-    if (now - this.cpuSampleAt < IDLE_WINDOW_MS) return false;
-    const cur = cpuTimes();
-    if (cur === null) return true;
-    const [idle0, total0] = this.cpuSample;
-    this.cpuSample = lastCpuSample = cur;
-    this.cpuSampleAt = lastCpuSampleAt = now;
-    const total = cur[1] - total0;
-    if (total <= 0) return false;
-    const idleCores = ((cur[0] - idle0) / total) * cpus().length;
-    if (DEBUG) this.dbg.idle.push(Math.round(idleCores * 100) / 100);
-    return idleCores >= 0.25;
+      () => {
+        if (DEBUG) this.dbg.ready.push(Math.round(performance.now() - this.limits.t0));
+        Atomics.store(this.ctl, PAUSE, 1);
+      },
+    );
   }
 
   // ---- shared buffers ---------------------------------------------------------------------
 
   /** Throws OutOfMemory (and stops) if `bytes` more would exceed the budget. */
   private budgetFor(bytes: number): void {
-    const r = this.sampleRss();
-    if (r + bytes > this.maxMemory) {
-      this.stop('max-memory', `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(r)}, growth needs ${formatBytes(bytes)})`);
-      throw new OutOfMemory();
-    }
+    if (!this.limits.afford(bytes, 'growth')) throw new OutOfMemory();
   }
 
   private alloc(bytes: number): SharedArrayBuffer {
@@ -440,8 +237,7 @@ class Coordinator {
     try {
       return new SharedArrayBuffer(bytes);
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      this.stop('max-memory', `cannot allocate shared memory: ${e.message}`);
+      this.limits.allocationFailed(e, 'cannot allocate shared memory');
       throw new OutOfMemory();
     }
   }
@@ -503,13 +299,12 @@ class Coordinator {
     try {
       next = allocTable(cap, this.reduction);
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      this.stop('max-memory', `cannot grow the state table: ${e.message}`);
+      this.limits.allocationFailed(e, 'cannot grow the state table');
       throw new OutOfMemory();
     }
     const old = this.table;
-    if (DEBUG) this.dbg.rehash.push(`${old.capacity}->${cap}@${(performance.now() - this.t0).toFixed(0)}`);
-    const ready = this.peers.filter((p) => p.ready);
+    if (DEBUG) this.dbg.rehash.push(`${old.capacity}->${cap}@${(performance.now() - this.limits.t0).toFixed(0)}`);
+    const ready = this.workers.ready();
     if (ready.length === 0 || old.capacity < 1 << 16) {
       const store = this.exact ? this.self.store : null;
       new SharedTable(next, store).rehashRange(new SharedTable(old, store), 0, old.capacity);
@@ -529,7 +324,7 @@ class Coordinator {
   }
 
   private setLimit(): void {
-    Atomics.store(this.ctl, LIMIT, Math.min(this.maxStates, Math.floor(this.table.capacity * MAX_LOAD), 0x7fffffff));
+    Atomics.store(this.ctl, LIMIT, Math.min(this.limits.maxStates, Math.floor(this.table.capacity * MAX_LOAD), 0x7fffffff));
   }
 
   /** What peer p has not seen yet. */
@@ -565,17 +360,16 @@ class Coordinator {
 
   async run(): Promise<ExploreResult> {
     const sys = this.system;
+    const limits = this.limits;
     this.timer = setInterval(() => this.checkBounds(), TIMER_MS);
     try {
       if (this.opts.eagerWorkers === true && this.n > 1) {
         this.startWorkers();
-        while (this.peers.some((p) => !p.ready && p.failed === null)) await new Promise((r) => setTimeout(r, 2));
-        const failed = this.peers.find((p) => p.failed !== null);
-        if (failed) throw failed.failed;
+        await this.workers.waitReady();
       }
       this.checkBounds();
-      if (!this.stopped && this.maxStates < 1) this.stop('max-states', `max-states ${this.maxStates} reached`);
-      if (!this.stopped) {
+      if (!limits.stopped && limits.maxStates < 1) limits.stopAtMaxStates();
+      if (!limits.stopped) {
         const s = new Int32Array(sys.stateWords);
         sys.initial(s);
         this.setLimit();
@@ -584,11 +378,11 @@ class Coordinator {
         this.self.insertInitial(s, NO_PARENT);
         this.absorb(this.self.run(0, false));
       }
-      while (!this.stopped && this.nextCount > 0) {
+      while (!limits.stopped && this.nextCount > 0) {
         await this.startLevel();
-        if (this.stopped) break;
+        if (limits.stopped) break;
         await this.runLevel();
-        if (this.stopped) break;
+        if (limits.stopped) break;
         this.level++;
       }
     } catch (e) {
@@ -596,8 +390,8 @@ class Coordinator {
     }
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    if (DEBUG) console.error("parallel:", JSON.stringify({ ...this.dbg, levels: this.level, pages: this.pageAt.length, treeChunks: this.treeBufs.length, ms: performance.now() - this.t0 }));
-    if (this.stopped) this.drain();
+    if (DEBUG) console.error("parallel:", JSON.stringify({ ...this.dbg, idle: this.workers.idleLog, levels: this.level, pages: this.pageAt.length, treeChunks: this.treeBufs.length, ms: performance.now() - this.limits.t0 }));
+    if (limits.stopped) this.drain();
     return this.result();
   }
 
@@ -621,7 +415,7 @@ class Coordinator {
     if (count > this.maxQueue) this.maxQueue = count;
     this.maxDepth = this.level;
 
-    const parts = Math.max(1, this.peers.filter((p) => p.ready).length);
+    const parts = Math.max(1, this.workers.ready().length);
     const size = Math.max(8, Math.min(MAX_CHUNK, Math.ceil(count / (parts * 32))));
     const chunks: number[] = [];
     for (let r = 0; r < this.curRanges.length; r += 3) {
@@ -657,26 +451,27 @@ class Coordinator {
 
   private async runLevel(): Promise<void> {
     const ctl = this.ctl;
+    const limits = this.limits;
     const expandedBefore = Atomics.load(ctl, RESERVED);
     for (;;) {
       Atomics.store(ctl, PAUSE, 0);
-      const active = this.peers.filter((p) => p.ready && p.failed === null);
+      const active = this.workers.active();
       const replies = active.map((p) => p.ask({ type: 'run', sync: this.syncFor(p) }));
       if (DEBUG) this.dbg.rounds++, active.length === 0 ? this.dbg.selfRounds++ : 0;
       // this thread takes part in slices, letting the event loop run in between
       let clean: boolean;
       let aborted: boolean;
       for (;;) {
-        if (!this.workersStarted && this.n > 1 && (warm.has(this.specKey) || (performance.now() - this.t0 >= START_AFTER_MS && this.idleCpu()))) this.startWorkers();
+        if (this.workers.shouldStart(performance.now())) this.startWorkers();
         const ts = performance.now();
         const rep = this.self.run(ts + SLICE_MS);
         if (DEBUG) this.dbg.selfMs += performance.now() - ts;
         this.absorb(rep);
         clean = rep.clean;
         aborted = rep.aborted;
-        if (this.stopped || Atomics.load(ctl, PAUSE) !== 0 || (clean && !this.chunksLeft())) break;
+        if (limits.stopped || Atomics.load(ctl, PAUSE) !== 0 || (clean && !this.chunksLeft())) break;
         await this.yieldNow();
-        if (this.stopped) break;
+        if (limits.stopped) break;
       }
       // levels that take less than a slice: still let the event loop run now and then
       if (active.length === 0 && performance.now() - this.lastYield >= SLICE_MS) await this.yieldNow();
@@ -691,9 +486,9 @@ class Coordinator {
         aborted ||= m.report.aborted;
       }
       // a worker that failed while searching is a bug; one that never started is only not used
-      const failed = this.peers.find((p) => p.failed !== null && p.ready);
-      if (failed) throw failed.failed;
-      if (this.stopped) return;
+      const failed = this.workers.failure();
+      if (failed) throw failed;
+      if (limits.stopped) return;
       if (clean && !this.self.holdsChunk && !this.chunksLeft()) break;
       if (aborted) {
         if (DEBUG) this.dbg.pauses++;
@@ -715,8 +510,8 @@ class Coordinator {
   private async resolvePause(): Promise<void> {
     const ctl = this.ctl;
     const stored = Atomics.load(ctl, RESERVED); // every participant has returned its reservations
-    if (stored >= this.maxStates) {
-      this.stop('max-states', `max-states ${this.maxStates} reached`);
+    if (stored >= this.limits.maxStates) {
+      this.limits.stopAtMaxStates();
       return;
     }
     const parts = this.n;
@@ -733,122 +528,65 @@ class Coordinator {
       this.nextRanges.push(r.filled[k]!, r.filled[k + 1]!, r.filled[k + 2]!);
       this.nextCount += r.filled[k + 2]! - r.filled[k + 1]!;
     }
-    for (let k = 0; k < r.found.length; k += 2) this.noteFound(r.found[k]!, r.found[k + 1]!, level);
-    this.deadlocks += r.deadlocks;
-    if (r.firstDeadlock >= 0 && this.firstDeadlock === null) this.firstDeadlock = [level, r.firstDeadlock];
+    this.noteFound(r.found, level);
+    this.found.deadlocked(r.deadlocks, r.firstDeadlock);
     this.transitions += r.transitions;
     this.reduced += r.reduced;
     const w = this.system.stateWords;
     const fs = r.finals;
-    for (let p = 0; p + w + 1 <= fs.length; p += w + 1) {
-      const s = fs.slice(p + 1, p + 1 + w);
-      this.finals.push(s);
-      if (this.witness === null && this.opts.witness?.(s)) this.witness = [level, fs[p]! >>> 0];
-    }
+    for (let p = 0; p + w + 1 <= fs.length; p += w + 1) this.found.final(fs.slice(p + 1, p + 1 + w), fs[p]! >>> 0);
     for (let k = 0; k < r.overflow.length; k += 2) this.overflow.set(r.overflow[k]!, r.overflow[k + 1]!);
   }
 
-  private noteFound(bit: number, tid: number, level: number): void {
-    const f = this.found.get(bit);
-    if (f !== undefined && f[0] <= level) return;
-    if (f === undefined) this.foundOrder.push(bit);
-    this.found.set(bit, [level, tid]);
+  /** [bit, tid] pairs of states at `level`. */
+  private noteFound(found: readonly number[], level: number): void {
+    for (let k = 0; k < found.length; k += 2) this.found.check(found[k]!, level, found[k + 1]! >>> 0);
   }
 
   /** After a stop: the violations of the stored states never expanded. */
   private drain(): void {
-    const cur = this.self.violationsOf(this.curRanges);
-    for (let k = 0; k < cur.length; k += 2) this.noteFound(cur[k]!, cur[k + 1]!, this.level);
-    const next = this.self.violationsOf(this.nextRanges);
-    for (let k = 0; k < next.length; k += 2) this.noteFound(next[k]!, next[k + 1]!, this.level + 1);
+    this.noteFound(this.self.violationsOf(this.curRanges), this.level);
+    this.noteFound(this.self.violationsOf(this.nextRanges), this.level + 1);
   }
 
-  private trace(tid: number): TraceStep[] {
+  /** The BFS tree as traceOf reads it (labels that overflowed the dictionary are in `overflow`). */
+  private links(): ParentLinks {
     const store = this.self.store;
-    const steps: TraceStep[] = [];
-    let cur = tid >>> 0;
-    for (;;) {
-      const parent = store.parentOf(cur);
-      if (parent === NO_PARENT) break;
-      const code = store.codeAt(cur);
-      const label = code === OVERFLOW ? this.overflow.get(cur)! : store.labelOfCode(code);
-      steps.push({ agent: labelAgent(label), choice: labelChoice(label) });
-      cur = parent;
-    }
-    return steps.reverse();
+    return {
+      parentOf: (id) => store.parentOf(id),
+      labelOf: (id) => {
+        const code = store.codeAt(id);
+        return code === OVERFLOW ? this.overflow.get(id)! : store.labelOfCode(code);
+      },
+    };
   }
 
   private result(): ExploreResult {
-    const names = this.system.checkNames;
-    const order = this.foundOrder.slice().sort((a, b) => this.found.get(a)![0] - this.found.get(b)![0] || this.foundOrder.indexOf(a) - this.foundOrder.indexOf(b));
-    const violations: FoundViolation[] = order.map((bit) => ({ check: names[bit] ?? `check ${bit}`, trace: this.trace(this.found.get(bit)![1]) }));
-    this.sampleRss();
-    const now = performance.now();
     const states = Atomics.load(this.ctl, RESERVED);
     const bytes = tableBytes(this.table) + this.treeBufs.length * TREE_CHUNK_BYTES + (this.exact ? this.pageAt.length * this.self.store.pageBytes : 0);
-    const result: ExploreResult = {
-      finals: this.finals,
-      deadlocks: this.deadlocks,
-      violations,
-      completion: this.completion,
-      stats: {
-        states,
-        transitions: this.transitions,
-        seconds: (now - this.t0) / 1000,
-        peakRss: this.peakRss,
-        maxDepth: this.maxDepth,
-        tableBytes: bytes,
-        bytesPerState: states > 0 ? bytes / states : 0,
-        maxQueue: this.maxQueue,
-        exact: this.exact,
-        fingerprintCollisionProbability: this.exact ? 0 : fingerprintCollisionProbability(states),
-        reduction: this.reduction,
-        reducedStates: this.reduced,
-      },
-    };
-    if (this.firstDeadlock !== null) result.deadlockTrace = this.trace(this.firstDeadlock[1]);
-    if (this.witness !== null) result.witnessTrace = this.trace(this.witness[1]);
-    if (this.opts.onProgress !== undefined) this.progress(now);
+    const result = assemble(this.found, this.links(), this.system.checkNames, this.limits, {
+      states,
+      transitions: this.transitions,
+      maxDepth: this.maxDepth,
+      tableBytes: bytes,
+      maxQueue: this.maxQueue,
+      exact: this.exact,
+      reduction: this.reduction,
+      reducedStates: this.reduced,
+    });
+    if (this.progress.on) this.reportProgress(performance.now());
     return result;
-  }
-
-  private stop(bound: Bound, detail: string): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.completion = { complete: false, bound, detail };
-    Atomics.store(this.ctl, STOP, 1);
-  }
-
-  private sampleRss(): number {
-    const r = process.memoryUsage.rss();
-    this.lastRss = r;
-    if (r > this.peakRss) this.peakRss = r;
-    return r;
   }
 
   private checkBounds(): void {
     const now = performance.now();
-    if (this.opts.onProgress !== undefined && now >= this.nextProgress) this.progress(now);
-    if (this.opts.signal?.aborted) this.stop('interrupted', 'interrupted');
-    else if (now >= this.deadline) this.stop('timeout', `timeout ${Math.round(this.deadline - this.t0)} ms reached`);
-    const rss = this.sampleRss();
-    if (rss > this.maxMemory) this.stop('max-memory', `max-memory ${formatBytes(this.maxMemory)} reached (rss ${formatBytes(rss)})`);
-    else if (now >= this.nextHeapCheck) {
-      // the JS heap of this thread (workers keep theirs small: their data is shared memory)
-      this.nextHeapCheck = now + 200;
-      const heap = process.memoryUsage().heapUsed;
-      if (heap > this.maxHeap) this.stop('max-memory', `JS heap ${formatBytes(heap)} over its budget ${formatBytes(this.maxHeap)}`);
-    }
+    if (this.progress.due(now)) this.reportProgress(now);
+    this.limits.checkCheap(now);
+    // the JS heap is this thread's (workers keep theirs small: their data is shared memory)
+    this.limits.checkMemory(now);
   }
 
-  private progress(now: number): void {
-    this.nextProgress = now + (this.opts.progressIntervalMs ?? 250);
-    this.opts.onProgress!({
-      states: Atomics.load(this.ctl, RESERVED),
-      transitions: this.transitions,
-      queue: this.curCount(),
-      seconds: (now - this.t0) / 1000,
-      rss: this.lastRss,
-    });
+  private reportProgress(now: number): void {
+    this.progress.report(now, Atomics.load(this.ctl, RESERVED), this.transitions, this.curCount());
   }
 }

@@ -140,7 +140,9 @@ export type CondValue =
   | { kind: 'addr'; name: string; pos: Pos }
   | { kind: 'null'; pos: Pos }
   /** A function-like value such as `page(A, 3)`; resolved by the machine. */
-  | { kind: 'call'; callee: string; args: CondValue[]; pos: Pos };
+  | { kind: 'call'; callee: string; args: CondValue[]; pos: Pos }
+  /** Another location's final value: herd7's `0:r1=1:r2`, `x=[y]`. */
+  | { kind: 'loc'; loc: LocRef; pos: Pos };
 
 export type Cond =
   | { kind: 'true'; pos: Pos }
@@ -165,13 +167,26 @@ export interface ConfigEntry {
   pos: Pos;
 }
 
+/** A diy7 header line between the doc string and the init block: `Cycle=Rfe Fre`, `Hash=...`. */
+export interface MetaLine {
+  key: string;
+  /** The rest of the line after `=`, without surrounding blanks. */
+  value: string;
+  pos: Pos;
+}
+
 export interface LitmusFile {
   /** Path as given by the user, used in error messages. */
   file: string;
   /** Architecture word of the header; always "C" for now. */
   arch: string;
+  /** The test name as written (any non-blank word: `auto/C-LB-GRW+R-Oc`). */
   name: string;
+  /** herd7's optional `(texname)` after the name. */
+  texname?: string;
   doc?: string;
+  /** diy7 `key=value` header lines, in order (absent when there are none); kept for the JSON output, otherwise ignored. */
+  meta?: MetaLine[];
   /** Text inside every `(* ... *)` comment, in order (used to find `Result:` lines). */
   comments: string[];
   config: ConfigEntry[];

@@ -2,8 +2,10 @@
 // The grammar is litmus.peggy; this file turns the generated parser's failures into one-line
 // `file:line:col: expected X, found Y` InputErrors with short, readable X and Y.
 
+import { basename } from 'node:path';
 import type { LitmusFile, ModelFile } from './ast.js';
 import { InputError } from './diagnostics.js';
+import { checkPrimitives } from './primitives.js';
 import * as generated from './generated/litmus-parser.js';
 
 interface Expectation {
@@ -15,6 +17,7 @@ interface Expectation {
 }
 
 interface PeggySyntaxError {
+  message: string;
   expected: Expectation[] | null;
   location: { start: { offset: number; line: number; column: number } };
 }
@@ -28,7 +31,11 @@ const parser = generated as unknown as GeneratedParser;
 
 /** Parses a kernel C litmus file (with the page-table extension). Throws InputError. */
 export function parseLitmus(text: string, file: string): LitmusFile {
-  return run(text, file, 'litmus') as LitmusFile;
+  const test = run(text, file, 'litmus') as LitmusFile;
+  // herd7: a test named `--` takes the name of its file.
+  if (test.name === '--') test.name = basename(file).replace(/\.[^.]*$/, '');
+  checkPrimitives(test);
+  return test;
 }
 
 /** Parses a model-C source file: functions and object-like `#define`s. Throws InputError. */
@@ -42,8 +49,10 @@ function run(text: string, file: string, mode: 'litmus' | 'model'): unknown {
   } catch (e) {
     if (e instanceof parser.SyntaxError) {
       const { line, column } = e.location.start;
+      // `error(message, where)` in the grammar: the message is complete.
+      if (e.expected === null) throw new InputError(file, line, column, e.message);
       const found = describeToken(text, offsetOf(text, line, column));
-      throw new InputError(file, line, column, `expected ${describeExpected(e.expected ?? [])}, found ${found}`);
+      throw new InputError(file, line, column, `expected ${describeExpected(e.expected)}, found ${found}`);
     }
     if (e instanceof RangeError) {
       // Stack overflow on absurdly deep nesting: point at the first too deep bracket if any.
@@ -73,7 +82,9 @@ const OPERATORS = new Set(
 const STORAGE_WORDS = new Set(
   ['static', 'inline', 'extern', '__always_inline', '__inline', 'noinline', '__noinline', '__maybe_unused', 'notrace', '__init', 'const', 'volatile', '__rcu', '__iomem'].map(w => JSON.stringify(w)),
 );
-const CONDITION_STARTS = new Set(['"locations"', '"filter"', '"exists"', '"~"', '"forall"']);
+const CONDITION_STARTS = new Set(['"locations"', '"filter"', '"exists"', '"~"', '"forall"', '"final"']);
+/** herd7's rarer spellings (`=>`, `<>`, `not`), accepted but not worth listing next to the usual ones. */
+const RARE_ALTERNATIVES = new Set(['"=>"', '"<>"', '"not"']);
 
 /** A short summary of peggy's expectation list: tokens collapsed into categories. */
 function describeExpected(expected: Expectation[]): string {
@@ -102,13 +113,18 @@ function describeExpected(expected: Expectation[]): string {
   if ([...STATEMENT_KEYWORDS].some(has)) {
     collapse(new Set([...STATEMENT_KEYWORDS, ...EXPRESSION_STARTS, ...STORAGE_WORDS, '"{"', '";"']), 'statement');
   } else if (has('process')) {
-    if (has('type')) collapse(new Set([...STORAGE_WORDS, 'type']), 'function');
+    if (has('type')) collapse(new Set([...STORAGE_WORDS, 'type', '"void"']), 'function');
     if ([...CONDITION_STARTS].filter(has).length > 1) collapse(CONDITION_STARTS, 'condition');
   } else if (has('"NULL"') && has('number')) {
     collapse(VALUE_STARTS, 'value');
   } else if (has('identifier') && has('number')) {
     collapse(EXPRESSION_STARTS, 'expression');
   }
+  // After the test name: the optional `(texname)` and `;` are not worth listing; nor is the `;` that
+  // may end the condition, nor herd7's rare spellings.
+  if (has('header line')) items = items.filter(i => i !== '"("' && i !== '";"');
+  if (has('"\\\\/"')) items = items.filter(i => i !== '";"');
+  if (items.some(i => !RARE_ALTERNATIVES.has(i))) items = items.filter(i => !RARE_ALTERNATIVES.has(i));
   if (has('location') && has('"true"')) collapse(new Set(['"~"', '"("', '"true"', '"false"', 'location']), 'condition');
   if (items.filter(i => OPERATORS.has(i)).length >= 4) collapse(OPERATORS, 'operator');
   if ([...CONDITION_STARTS].filter(has).length > 2) collapse(CONDITION_STARTS, 'condition');

@@ -8,8 +8,7 @@
 // Nothing here is specific to SC: an LKMM backend gets the same loads/stores/RMWs (with their
 // ordering annotations), fences and intrinsic calls.
 
-import type { LitmusFile, Pos, TypeName } from '../frontend/ast.js';
-import type { Component } from '../machine/intrinsics.js';
+import type { Pos, TypeName } from '../frontend/ast.js';
 
 /** Static C type: base words plus pointer depth (`TypeName` without the position). */
 export interface CType {
@@ -221,7 +220,8 @@ export interface MemObject {
 }
 
 export interface Program {
-  test: LitmusFile;
+  /** The litmus file the program was lowered from (error messages). */
+  file: string;
   procs: ProcCode[];
   /** Shared variables then private objects, in address order. */
   objects: MemObject[];
@@ -229,9 +229,36 @@ export interface Program {
   memBytes: number;
   /** First address of the process-private region (end of shared objects). */
   privateBase: number;
-  /** The machine components the program was lowered against (intrinsic names and arities). */
-  components: readonly Component[];
 }
+
+/** What lowering needs to know about an intrinsic. */
+export interface IntrinsicSignature {
+  name: string;
+  /** Number of arguments (checked at the call site: `wrong number of arguments`). */
+  arity: number;
+  /**
+   * A scheduling point (touches shared memory or component state that other agents observe)?
+   * Pure intrinsics (`visible: false`) run inside the local computation after a visible step; they may
+   * still raise checks and halt the process (BUG_ON), but must never block.
+   */
+  visible: boolean;
+  /** Step kind shown in traces: "lock", "unlock", "rcu", "check", ... */
+  kind: string;
+  /** False when the call has no value (using it in an expression is an input error). Default true. */
+  returns?: boolean;
+  /** C type of the result (default `long`); a pointer type lets callers dereference it (`*kvm_mmu_lockptr(k)`). */
+  retType?: { base: string; ptr: number };
+  /**
+   * For partial-order reduction (machine/sc-por.ts): what the step (with `enabled` and `choices`) may
+   * read or write besides the caller's own pc and registers and the violation bits. 'none': nothing else; 'component': any of
+   * the state words of its component (all components' words count as one shared location); 'args':
+   * that, plus the memory cells of the 8-byte objects its arguments point to. Undeclared (the safe
+   * default): anything, so the step is dependent with every other step. Never touching another
+   * process's pc or registers is part of the promise.
+   */
+  footprint?: 'none' | 'component' | 'args';
+}
+
 
 /** True for instructions that touch shared state (or may, for an address only known at run time). */
 export function mayBeVisible(i: Instr): boolean {

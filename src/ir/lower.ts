@@ -27,8 +27,6 @@ import type {
   VarDecl,
 } from '../frontend/ast.js';
 import { InputError } from '../frontend/diagnostics.js';
-import { coreComponents } from '../machine/core.js';
-import type { Component, IntrinsicSignature } from '../machine/intrinsics.js';
 import { colourSlots } from './colour.js';
 import { foldBin, foldExt, foldUn, s64 } from './fold.js';
 import {
@@ -40,6 +38,7 @@ import {
   isPointer,
   isSigned32,
   isStruct,
+  type IntrinsicSignature,
   isUnsigned,
   LONG,
   MEM_BASE,
@@ -67,8 +66,8 @@ import {
 } from './ir.js';
 
 export interface LowerOptions {
-  /** Machine components whose intrinsics calls may use (default: coreComponents()). */
-  components?: readonly Component[];
+  /** The intrinsics (machine-provided functions) calls may use, e.g. `signaturesOf(components)`. */
+  intrinsics?: readonly IntrinsicSignature[];
   /** Maximum inlining depth (default 64). */
   maxInlineDepth?: number;
   /**
@@ -349,7 +348,6 @@ class Lowerer {
   private readonly funcs = new Map<string, FuncDecl>();
   private readonly defines = new Map<string, Define>();
   private readonly intrinsics = new Map<string, IntrinsicSignature>();
-  private readonly components: readonly Component[];
   private readonly maxDepth: number;
   private readonly fnInfo = new Map<FuncDecl, FnInfo>();
   private readonly bindings: Readonly<Record<string, string>>;
@@ -378,12 +376,11 @@ class Lowerer {
     models: readonly ModelFile[],
     opts: LowerOptions,
   ) {
-    this.components = opts.components ?? coreComponents();
     this.maxDepth = opts.maxInlineDepth ?? 64;
     this.bindings = opts.bindings ?? {};
     this.machineDefines = opts.defines ?? {};
     this.colour = opts.colourSlots !== false;
-    for (const c of this.components) for (const i of c.intrinsics ?? []) this.intrinsics.set(i.name, i);
+    for (const i of opts.intrinsics ?? []) this.intrinsics.set(i.name, i);
     for (const m of models) {
       for (const f of m.functions) {
         const prev = this.funcs.get(f.name);
@@ -425,7 +422,7 @@ class Lowerer {
     this.validateConditions(procs);
     const end = (this.nextAddr + 7) & ~7;
     const privateBase = this.objects.find((o) => o.owner !== undefined)?.addr ?? end;
-    return { test: this.test, procs, objects: this.objects, memBytes: end - MEM_BASE, privateBase, components: this.components };
+    return { file: this.test.file, procs, objects: this.objects, memBytes: end - MEM_BASE, privateBase };
   }
 
   // ------------------------------------------------------------ shared memory
@@ -881,8 +878,7 @@ class Lowerer {
       case '!':
         return this.un('not', this.expr(e.arg, scope), e.pos);
       case '*': {
-        const p = this.expr(e.arg, scope);
-        this.needPointer(p, e.arg.pos);
+        const p = this.needPointer(this.expr(e.arg, scope), e.arg.pos);
         return this.load(p.o, deref(p.t), 'plain', 'load', e.pos);
       }
       case '&':
@@ -897,8 +893,14 @@ class Lowerer {
     return { o: slotOp(dst), t, def: this.emit({ op: 'un', fn, dst, a: a.o, src: this.src(pos) }) };
   }
 
-  private needPointer(p: Val, pos: Pos): void {
+  /**
+   * `p` as a pointer to dereference. An `intptr_t`/`uintptr_t` value is a pointer to its own type
+   * (diy7's `intptr_t r1 = rcu_dereference(*x1); smp_store_release(r1, 1);`, which herd7 takes).
+   */
+  private needPointer(p: Val, pos: Pos): Val {
+    if (p.t.ptr === 0 && (p.t.base === 'intptr_t' || p.t.base === 'uintptr_t')) return { ...p, t: { ...p.t, ptr: 1 } };
     if (!isPointer(p.t)) this.err(pos, `expected a pointer to dereference, found a value of type '${typeText(p.t)}'`);
+    return p;
   }
 
   private addrOf(e: Expr, scope: Scope): Val {
@@ -911,11 +913,7 @@ class Lowerer {
       }
       return this.err(e.pos, `expected an addressable variable, found '${e.name}'`);
     }
-    if (e.kind === 'unary' && e.op === '*') {
-      const p = this.expr(e.arg, scope);
-      this.needPointer(p, e.arg.pos);
-      return p;
-    }
+    if (e.kind === 'unary' && e.op === '*') return this.needPointer(this.expr(e.arg, scope), e.arg.pos);
     if (e.kind === 'index') return this.indexAddr(e, scope);
     return this.err(e.pos, `expected an addressable expression, found ${fmtExprShort(e)}`);
   }
@@ -924,8 +922,7 @@ class Lowerer {
     let base = this.expr(e.base, scope);
     let idx = this.expr(e.index, scope);
     if (!isPointer(base.t) && isPointer(idx.t)) [base, idx] = [idx, base];
-    this.needPointer(base, e.base.pos);
-    return this.ptrAdd(base, idx, 'add', e.pos);
+    return this.ptrAdd(this.needPointer(base, e.base.pos), idx, 'add', e.pos);
   }
 
   /** `p ± i` scaled by the size of *p (4 for the 32-bit types, else 8; 1 for void/u8). */
@@ -1031,8 +1028,7 @@ class Lowerer {
       return this.bindingLVal(b);
     }
     if (e.kind === 'unary' && e.op === '*') {
-      const p = this.expr(e.arg, scope);
-      this.needPointer(p, e.arg.pos);
+      const p = this.needPointer(this.expr(e.arg, scope), e.arg.pos);
       return { k: 'mem', addr: p.o, t: deref(p.t) };
     }
     if (e.kind === 'index') {
@@ -1267,9 +1263,7 @@ class Lowerer {
   }
 
   private pointerArg(a: Expr, scope: Scope): Val {
-    const p = this.expr(a, scope);
-    this.needPointer(p, a.pos);
-    return p;
+    return this.needPointer(this.expr(a, scope), a.pos);
   }
 
   private atomic(name: string, op: AtomicOp, order: RmwOrder, e: Extract<Expr, { kind: 'call' }>, scope: Scope): Val | undefined {
@@ -1306,7 +1300,7 @@ class Lowerer {
     const { size, signed } = this.memType(t, pos);
     if (op.kind === 'try') {
       // try_cmpxchg(p, &old, new): r = cmpxchg(p, old, new); if (r != old) old = r; return r == old.
-      this.needPointer(v, e.args[1].pos);
+      v = this.needPointer(v, e.args[1].pos);
       const ot = deref(v.t);
       const old = this.load(v.o, ot, 'plain', 'load', pos);
       const r = this.temp(t);
@@ -1339,6 +1333,7 @@ class Lowerer {
     // resolvers check them (resolveValue).
     const value = (v: CondValue): void => {
       if (v.kind === 'addr' && !this.shared.has(v.name)) this.err(v.pos, `expected a shared location, found '${v.name}'`, file);
+      if (v.kind === 'loc') loc(v.loc);
     };
     const cond = (c: Cond): void => {
       switch (c.kind) {

@@ -61,41 +61,17 @@
 //     ],
 //   });
 //
-//   // const program = lower(test, models, { components: [...coreComponents(), ticket] });
-//   // const system = createScSystem(program);   // uses program.components
+//   // const components = [...coreComponents(), ticket];
+//   // const program = lower(test, models, { intrinsics: signaturesOf(components) });
+//   // const system = createScSystem(program, { setup: buildSetup(test), components });
 //
 // (test/machine-intrinsics.test.ts runs this example, and a table component using (e) and (f).)
 
 import type { CondValue } from '../frontend/ast.js';
-import type { Program } from '../ir/ir.js';
+import type { IntrinsicSignature, Program } from '../ir/ir.js';
+import type { Setup } from '../setup/setup.js';
 
-/** What lowering needs to know about an intrinsic. */
-export interface IntrinsicSignature {
-  name: string;
-  /** Number of arguments (checked at the call site: `wrong number of arguments`). */
-  arity: number;
-  /**
-   * A scheduling point (touches shared memory or component state that other agents observe)?
-   * Pure intrinsics (`visible: false`) run inside the local computation after a visible step; they may
-   * still raise checks and halt the process (BUG_ON), but must never block.
-   */
-  visible: boolean;
-  /** Step kind shown in traces: "lock", "unlock", "rcu", "check", ... */
-  kind: string;
-  /** False when the call has no value (using it in an expression is an input error). Default true. */
-  returns?: boolean;
-  /** C type of the result (default `long`); a pointer type lets callers dereference it (`*kvm_mmu_lockptr(k)`). */
-  retType?: { base: string; ptr: number };
-  /**
-   * For partial-order reduction (machine/sc-por.ts): what the step (with `enabled` and `choices`) may
-   * read or write besides the caller's own pc and registers and the violation bits. 'none': nothing else; 'component': any of
-   * the state words of its component (all components' words count as one shared location); 'args':
-   * that, plus the memory cells of the 8-byte objects its arguments point to. Undeclared (the safe
-   * default): anything, so the step is dependent with every other step. Never touching another
-   * process's pc or registers is part of the promise.
-   */
-  footprint?: 'none' | 'component' | 'args';
-}
+export type { IntrinsicSignature } from '../ir/ir.js';
 
 export interface IntrinsicDef<D = any> extends IntrinsicSignature {
   /** Blocking test, evaluated on the current state (ctx.s is read-only here). Default: always enabled. */
@@ -222,6 +198,8 @@ export interface MemoryRegionOptions {
 
 export interface SystemBuilder {
   readonly program: Program;
+  /** The test's setup: configuration, page-table layout, disabled checks (setup/setup.ts). */
+  readonly setup: Setup;
   readonly nprocs: number;
   /** Reserve `words` state words (zero-initialised); returns the index of the first. */
   reserve(words: number): number;
@@ -263,4 +241,9 @@ export interface Component<D = any> {
 /** Identity helper that infers D for a component's intrinsics from its setup. */
 export function defineComponent<D>(c: Component<D>): Component<D> {
   return c;
+}
+
+/** The intrinsic signatures of some components, for lowering (`lower(test, models, { intrinsics })`). */
+export function signaturesOf(components: readonly Component[]): IntrinsicSignature[] {
+  return components.flatMap((c) => c.intrinsics ?? []);
 }

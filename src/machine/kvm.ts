@@ -4,10 +4,10 @@
 // x86/arm64 KVM MMUs in simplified form (one SPTE per hva page, no levels).
 
 import { spteCleanWritableOnSet } from '../checks/spte-clean-writable.js';
-import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION } from './arm64/hwdef.js';
+import { HW_FAULT_PERMISSION, HW_FAULT_TRANSLATION } from '../arch/bits.js';
 import type { ExecContext, IntrinsicDef } from './intrinsics.js';
 import { ptr, pure, type PtData } from './pt/data.js';
-import { MEMMAP_BASE, PAGE_SIZE, STRUCT_PAGE_SIZE, type PtLayout } from './pt/layout.js';
+import { MEMMAP_BASE, PAGE_SIZE, STRUCT_PAGE_SIZE, type PtLayout } from '../setup/layout.js';
 
 /** SPTEs per kvm. */
 export const SPTE_SLOTS = 4;

@@ -20,11 +20,8 @@
 // An incomplete search never shows Never/Sometimes/Always: the Observation line says `Incomplete`,
 // and Ok/No is replaced by `Undetermined` unless a state already found settles it.
 
-import { scBackend } from '../machine/backend.js';
-import type { StepInfo } from '../machine/litmus-system.js';
-import type { LitmusOutcome } from './outcome.js';
-
-export const MODEL_LINE = scBackend.banner;
+import type { StepInfo } from '../backend/outcome.js';
+import type { LitmusOutcome } from '../verdict/verdict.js';
 
 function formatStep(i: number, s: StepInfo): string {
   const where = s.file ? `${s.file}:${s.line}` : '';
@@ -43,7 +40,7 @@ export function formatStateLine(o: LitmusOutcome, values: readonly string[]): st
 export function formatHerd(o: LitmusOutcome, opts: { traces?: boolean } = {}): string {
   const traces = opts.traces ?? true;
   const out: string[] = [];
-  out.push(MODEL_LINE);
+  out.push(o.banner);
   out.push(`Test ${o.name} ${o.kind}`);
   out.push(`States ${o.states.length}`);
   for (const s of o.states) out.push(formatStateLine(o, s.values));
@@ -78,10 +75,11 @@ export function formatHerd(o: LitmusOutcome, opts: { traces?: boolean } = {}): s
 export function toJson(o: LitmusOutcome): Record<string, unknown> {
   return {
     tool: 'ptelab',
-    model: 'SC',
-    modelNote: MODEL_LINE,
+    model: o.model,
+    modelNote: o.banner,
     test: o.name,
     file: o.file,
+    ...(o.meta ? { meta: o.meta } : {}),
     kind: o.kind,
     condition: o.condition,
     locations: o.locations,

@@ -4,7 +4,7 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { PteBlockInfo, StepInfo } from '../machine/litmus-system.js';
+import type { PteBlockInfo, StepInfo } from '../backend/outcome.js';
 import { modelsDir } from '../models/library.js';
 import { conditionText, type TraceFile } from './trace.js';
 

@@ -8,7 +8,7 @@
 //   LKMM DEADLOCK  → (no execution survives) SC must have no final state at all (Never 0 0).
 // Only contradictions are marked.
 
-import type { LitmusOutcome } from './outcome.js';
+import type { LitmusOutcome } from '../verdict/verdict.js';
 
 export type Agreement = 'match' | 'consistent' | 'contradiction' | 'no-expectation' | 'incomplete' | 'unknown-expectation';
 

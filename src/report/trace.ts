@@ -3,19 +3,11 @@
 // (`ptelab replay T.json`), which checks that the violation still fires at the end.
 
 import { readFileSync } from 'node:fs';
-import type { LitmusFile } from '../frontend/ast.js';
-import type { LitmusSystem, PteBlockInfo, PteCellInfo, StepInfo } from '../machine/litmus-system.js';
-import { buildLayout, parseMachineConfig, type PtLayout } from '../machine/pt/layout.js';
-import * as arm64 from '../machine/arm64/pte.js';
-import * as x86 from '../machine/x86/pae.js';
-import { replay } from '../explore/trace.js';
-import type { TraceStep } from '../explore/result.js';
-import { litmusSystemFromText } from '../runner.js';
+import type { PteBlockInfo, StepInfo, TraceStep } from '../backend/outcome.js';
 import type { ModelOverlay } from '../models/library.js';
-import { Terminal } from '../explore/system.js';
-import { observedLocations, witnessPredicate } from './outcome.js';
-import { formatCondition, locName } from './cond.js';
 import { parseLitmus } from '../frontend/parser.js';
+import { formatCondition } from '../verdict/condition.js';
+import type { LitmusOutcome } from '../verdict/verdict.js';
 
 export const TRACE_FORMAT = 'ptelab-trace/1';
 
@@ -50,101 +42,24 @@ export interface TraceFile {
   counterexamples: SavedCounterexample[];
 }
 
-const layouts = new WeakMap<LitmusFile, PtLayout | null>();
-
-function layoutOf(test: LitmusFile): PtLayout | null {
-  let L = layouts.get(test);
-  if (L === undefined) {
-    L = test.init.some((e) => e.kind === 'folio' || e.kind === 'map') ? buildLayout(test, parseMachineConfig(test)) : null;
-    layouts.set(test, L);
-  }
-  return L;
-}
-
-const hex = (n: number): string => '0x' + n.toString(16);
-
-function decodeCell(arch: string, addr: number, va: number, v: bigint): PteCellInfo {
-  if (arch === 'arm64') {
-    const d = arm64.decodePte(v);
-    return { addr, va, value: '0x' + v.toString(16), none: d.none, valid: d.valid, cont: d.cont, af: d.af, dirty: d.dirty, write: d.write, pfn: d.pfn, text: arm64.describePte(v) };
-  }
-  return {
-    addr,
-    va,
-    value: '0x' + v.toString(16),
-    none: x86.pte_none(v),
-    valid: x86.pte_present(v),
-    cont: false,
-    af: x86.pte_young(v),
-    dirty: x86.pte_dirty(v),
-    write: x86.pte_write(v),
-    pfn: Number(x86.pte_pfn(v)),
-    text: x86.describePte(v),
-  };
-}
-
-/**
- * The PTE block(s) of the test's tables in state `s`: every modelled entry of every table, decoded.
- * Empty for tests without page tables or systems that cannot read memory.
- */
-export function pteBlocks(system: LitmusSystem, s: Int32Array): PteBlockInfo[] {
-  const L = layoutOf(system.test);
-  if (!L || !system.readMemory) return [];
-  const out: PteBlockInfo[] = [];
-  for (const t of L.tables) {
-    const entries: PteCellInfo[] = [];
-    for (let a = t.winStart, va = t.vaStart; a < t.winEnd; a += 8, va += 0x1000) {
-      const v = system.readMemory(s, a, 8);
-      if (v === undefined) continue;
-      entries.push(decodeCell(L.config.arch, a, va, v));
-    }
-    out.push({ table: `pt${t.index}`, range: `${hex(t.vaStart)}..${hex(t.vaEnd)}`, entries });
-  }
-  return out;
-}
-
-/** Describe each step of `trace` with the PTE block(s) after it. */
-export function describeWithBlocks(system: LitmusSystem, trace: readonly TraceStep[]): { initial: PteBlockInfo[]; steps: StepInfo[]; final: Int32Array } {
-  const states = replay(system, trace);
-  const steps = trace.map((st, i) => ({ ...system.describeStep(states[i]!, st.agent, st.choice), pte: pteBlocks(system, states[i + 1]!) }));
-  return { initial: pteBlocks(system, states[0]!), steps, final: states[states.length - 1]! };
-}
-
-/** The trace file for the violations of a run of `text` (each with its (agent, choice) steps). */
+/** The trace file of a run of `text`: its counterexamples and, if any, the witness of its condition. */
 export function makeTraceFile(
   text: string,
   file: string,
-  violations: readonly { check: string; steps?: TraceStep[] }[],
-  opts: { disabledChecks?: string[]; witness?: TraceStep[]; models?: ModelOverlay } = {},
+  outcome: Pick<LitmusOutcome, 'evidence'>,
+  opts: { disabledChecks?: string[]; models?: ModelOverlay; violations?: readonly string[]; witness?: boolean } = {},
 ): TraceFile {
-  const { disabledChecks = [], witness, models } = opts;
-  const system = litmusSystemFromText({ text, file, disabledChecks, models });
-  const counterexamples: SavedCounterexample[] = [];
-  let initial: PteBlockInfo[] = [];
-  for (const v of violations) {
-    if (!v.steps) continue;
-    const d = describeWithBlocks(system, v.steps);
-    initial = d.initial;
-    counterexamples.push({ check: v.check, steps: v.steps, described: d.steps });
+  const { disabledChecks = [], models } = opts;
+  const ev = outcome.evidence;
+  const counterexamples: SavedCounterexample[] = ev.violations
+    .filter((v) => !opts.violations || opts.violations.includes(v.check))
+    .map((v) => ({ check: v.check, steps: v.steps, described: v.described }));
+  if (ev.witness && opts.witness !== false) {
+    counterexamples.push({ check: ev.witness.check, witness: true, final: ev.witness.final, steps: ev.witness.steps, described: ev.witness.described });
   }
-  if (witness) {
-    const d = describeWithBlocks(system, witness);
-    initial = d.initial;
-    // Big numbers (PTE values) in hex; herd7's decimal for the rest.
-    const show = (v: string): string => (/^\d{6,}$/.test(v) ? '0x' + BigInt(v).toString(16) : v);
-    const final = observedLocations(system.test).map((l) => `${locName(l)}=${show(system.formatValue(l, system.readLoc(d.final, l)))}`).join('; ');
-    counterexamples.push({ check: system.test.final?.quantifier ?? 'exists', witness: true, final, steps: witness, described: d.steps });
-  }
-  if (!counterexamples.length) {
-    const s = new Int32Array(system.stateWords);
-    system.initial(s);
-    initial = pteBlocks(system, s);
-  }
-  return { format: TRACE_FORMAT, file, text, disabledChecks, ...(models ? { models } : {}), initial, counterexamples };
+  return { format: TRACE_FORMAT, file, text, disabledChecks, ...(models ? { models } : {}), initial: ev.initial, counterexamples };
 }
 
-/** Why a trace file does not reproduce. */
-export class ReplayMismatch extends Error {}
 /** The trace file cannot be read or is not a trace file (bad input, not a mismatch). */
 export class TraceFileError extends Error {}
 
@@ -159,39 +74,6 @@ export function readTraceFile(path: string): TraceFile {
     throw new TraceFileError(`${path}: not a ${TRACE_FORMAT} trace file`);
   }
   return j;
-}
-
-export interface ReplayedCounterexample extends SavedCounterexample {
-  /** The check fires in the last state. */
-  reproduced: boolean;
-}
-
-/**
- * Re-run every counterexample of a trace file from the initial state. Throws ReplayMismatch with a
- * one-line message if a step is not enabled; `reproduced` says whether the check fires at the end.
- */
-export function replayTraceFile(tf: TraceFile): { initial: PteBlockInfo[]; results: ReplayedCounterexample[] } {
-  const system = litmusSystemFromText({ text: tf.text, file: tf.file, disabledChecks: tf.disabledChecks ?? [], models: tf.models });
-  const s0 = new Int32Array(system.stateWords);
-  system.initial(s0);
-  const results: ReplayedCounterexample[] = [];
-  for (const cx of tf.counterexamples) {
-    let d;
-    try {
-      d = describeWithBlocks(system, cx.steps);
-    } catch (e) {
-      throw new ReplayMismatch(`${cx.check}: ${(e as Error).message}`);
-    }
-    let reproduced: boolean;
-    if (cx.witness) {
-      reproduced = system.terminal(d.final) === Terminal.Final && witnessPredicate(system.test, system)(d.final);
-    } else {
-      const bit = system.checkNames.indexOf(cx.check);
-      reproduced = bit >= 0 && (system.violations(d.final) & (1 << bit)) !== 0;
-    }
-    results.push({ ...cx, described: d.steps, reproduced });
-  }
-  return { initial: pteBlocks(system, s0), results };
 }
 
 /** One line per entry block: `pt0 [V C A W pfn=0x100 | ...]`. */
@@ -222,7 +104,7 @@ export function formatSteps(initial: readonly PteBlockInfo[], steps: readonly St
 }
 
 /** Text for `ptelab replay`: each step with the block after it. */
-export function formatReplay(tf: TraceFile, r: ReturnType<typeof replayTraceFile>): string {
+export function formatReplay(tf: TraceFile, r: { initial: readonly PteBlockInfo[]; results: readonly (SavedCounterexample & { reproduced: boolean })[] }): string {
   const out: string[] = [];
   out.push(`Replay of ${tf.file}`);
   for (const cx of r.results) {

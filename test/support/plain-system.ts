@@ -1,7 +1,7 @@
 // A litmus system that hides TransitionSystem.useVectorMemory: the parallel explorer must then work
 // with the system's private vectors (copies into the shared arena through the slow path).
 
-import { litmusSystemFromText } from '../../src/runner.js';
+import { scSystemFromText as litmusSystemFromText } from '../../src/sc/backend.js';
 import type { TransitionSystem } from '../../src/explore/system.js';
 
 export function plainSystemFromText(args: { text: string; file: string }): TransitionSystem {

@@ -28,16 +28,15 @@
 //   - local flushes (local_flush_tlb_page/contpte) do not complete a bbm invalidation: only broadcast,
 //     IPI and paravirt flushes report onTlbiCompleted.
 
-import { HW_FAULT_TRANSLATION, HW_UPDATED, PAGE_SHIFT, hwResultName, type HafdbsConfig } from '../arm64/hwdef.js';
-import { describePteWords as describeArmWords } from '../arm64/pte.js';
-import { describePteWords as describeX86Words } from '../x86/pae.js';
+import { PAGE_SHIFT, type HafdbsConfig } from '../../arch/arm64/hwdef.js';
+import { HW_FAULT_TRANSLATION, HW_UPDATED, hwResultName } from '../../arch/bits.js';
+import { archOps, type ArchName, type ArchOps } from '../../arch/index.js';
+import { TLB_USE, TLB_WALK } from '../../arch/ops.js';
 import { warnOn } from '../../checks/kernel.js';
 import { ptUafBit, ptUafOnWalk } from '../../checks/pt-uaf.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
-import { ARCH_ARM64, ARCH_X86, descPfn, descValidCont, hwAccess, pmdIsTable, tlbPermits, TLB_USE, TLB_WALK } from './mmu.js';
-import { parseMachineConfig, type PtLayout } from '../pt/layout.js';
-import type { LitmusFile } from '../../frontend/ast.js';
+import type { MachineConfig, PtLayout } from '../../setup/layout.js';
 import { seamFromLayout, type PtSeam } from './seam.js';
 import { tlbFill, tlbFlushRange, tlbLookup, tlbRemoveAt, tlbSlot, TLB_CONT, TLB_WORDS, type TlbGeom } from './tlb.js';
 
@@ -54,7 +53,7 @@ const PAGE = 1 << PAGE_SHIFT;
 
 /** What the CPU side reads from the configuration (docs/models.md §3). */
 export interface CpuConfig {
-  arch: 'arm64' | 'x86' | 'x86-pae';
+  arch: ArchName;
   hafdbs: 'on' | 'off' | 'ha-only';
   contPtes: number;
   tlbFlush: 'broadcast' | 'ipi' | 'paravirt';
@@ -68,7 +67,8 @@ export interface CpuConfig {
 export interface CpuData {
   P: number;
   ids: number[];
-  arch: number;
+  /** The architecture: descriptor bits, the walker's A/D update and permission checks. */
+  arch: ArchOps;
   hafdbs: HafdbsConfig;
   contPtes: number;
   flushMode: number;
@@ -122,10 +122,9 @@ const HAFDBS: Record<CpuConfig['hafdbs'], HafdbsConfig> = {
 
 /**
  * The CPU-side keys of a litmus `config { ... }` block, parsed and validated by the memory side's
- * parseMachineConfig (src/machine/pt/layout.ts; InputErrors at the entry).
+ * the setup's config (src/setup/layout.ts parseMachineConfig).
  */
-export function cpuConfig(test: Pick<LitmusFile, 'file' | 'config'>): CpuConfig {
-  const m = parseMachineConfig(test);
+export function cpuConfig(m: MachineConfig): CpuConfig {
   return { arch: m.arch, hafdbs: m.hafdbs, contPtes: m.contPtes, tlbFlush: m.tlbFlush, tlbEntries: m.tlbEntries, tlbEvict: m.tlbEvict };
 }
 
@@ -152,7 +151,7 @@ function rangeText(startVp: number, endVp: number): string {
 
 function descText(d: CpuData, lo: number, hi: number): string {
   const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  return `0x${v.toString(16)} (${d.arch === ARCH_ARM64 ? describeArmWords(lo, hi) : describeX86Words(lo, hi)})`;
+  return `0x${v.toString(16)} (${d.arch.describe(lo, hi)})`;
 }
 
 function cpuName(d: CpuData, p: number): string {
@@ -206,7 +205,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
   if (e >= 0) {
     const lo = s[e + 2];
     const hi = s[e + 3];
-    const r = tlbPermits(d.arch, d.hafdbs, write, lo, hi);
+    const r = d.arch.tlbPermits(d.hafdbs, write, lo, hi);
     t.oldLo = t.newLo = lo;
     t.oldHi = t.newHi = hi;
     t.cont = (s[e + 1] & TLB_CONT) !== 0;
@@ -214,7 +213,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
       t.how = 1;
       t.code = r === TLB_USE ? 0 : r;
       if (r === TLB_USE) {
-        const pfn = descPfn(d.arch, lo, hi);
+        const pfn = d.arch.ptePfn(lo, hi);
         t.pfn = t.cont ? pfn - (pfn % d.contPtes) + (vp % d.contPtes) : pfn;
         if (apply && write) d.seam!.markWritten(s, t.pfn);
       }
@@ -239,7 +238,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
   if (apply) tableAccess(ctx, seam, s, pmdAddr);
   const pmdLo = s[pc];
   const pmdHi = s[pc + 1];
-  if (!pmdIsTable(d.arch, pmdLo, pmdHi)) {
+  if (!d.arch.pmdIsTable(pmdLo, pmdHi)) {
     t.code = HW_FAULT_TRANSLATION;
     return t;
   }
@@ -252,7 +251,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
   if (apply) tableAccess(ctx, seam, s, pteAddr);
   let addr = pteAddr;
   let c = ec;
-  if (descValidCont(d.arch, s[ec], s[ec + 1])) {
+  if (d.arch.pteValidCont(s[ec], s[ec + 1])) {
     // Candidates: the valid contiguous entries of the aligned block, in order; pick the choice-th.
     t.cont = true;
     // Entries outside the memory side's modelled window are skipped (asked through the seam, so that
@@ -263,7 +262,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
     for (let j = 0; j < n; j++) {
       const aj = seam.pteEntryAddr(pmdLo, pmdHi, (firstVp + j) * PAGE);
       const cj = aj < 0 ? -1 : ctx.cellAt(aj, 0, 8);
-      if (cj < 0 || !descValidCont(d.arch, s[cj], s[cj + 1])) continue;
+      if (cj < 0 || !d.arch.pteValidCont(s[cj], s[cj + 1])) continue;
       if (k === choice) {
         addr = aj;
         c = cj;
@@ -278,7 +277,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
   t.oldLo = lo;
   t.oldHi = hi;
   const out = d.out;
-  const r = hwAccess(d.arch, d.hafdbs, write, lo, hi, out, 0);
+  const r = d.arch.hwAccess(d.hafdbs, write, lo, hi, out, 0);
   t.newLo = out[0];
   t.newHi = out[1];
   if (r > HW_UPDATED) {
@@ -286,7 +285,7 @@ function translate(ctx: ExecContext<CpuData>, s: Int32Array, write: boolean, cho
     return t;
   }
   t.updated = r === HW_UPDATED;
-  const pfn = descPfn(d.arch, out[0], out[1]);
+  const pfn = d.arch.ptePfn(out[0], out[1]);
   t.pfn = t.cont ? pfn - (pfn % d.contPtes) + (vp % d.contPtes) : pfn;
   if (apply) {
     if (t.updated) {
@@ -597,7 +596,7 @@ export const RCU_TABLE_FREE_CALLERS = new Set<string>(['call_rcu_table_free', 't
 
 /**
  * The memory side's seam, from the data of its component `pt` (set up before this one): a ready
- * `seam`, or its bound `layout` (src/machine/pt/layout.ts) plus an optional `onTlbiCompleted` hook for
+ * `seam`, or its bound `layout` (src/setup/layout.ts) plus an optional `onTlbiCompleted` hook for
  * the bbm check. Tests may pass their own with {@link cpuComponentWith}.
  */
 function findSeam(b: SystemBuilder): PtSeam | null {
@@ -612,13 +611,13 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
   return defineComponent<CpuData>({
     name: 'cpu',
     setup(b) {
-      const cfg = cpuConfig(b.program.test);
+      const cfg = cpuConfig(b.setup.config);
       const rcu = b.dataOf<RcuData>('rcu');
       if (!rcu) throw new Error('the cpu component needs the core rcu component first');
       const debug = b.dataOf<{ warn: number }>('debug');
       const P = b.nprocs;
-      const arch = cfg.arch === 'arm64' ? ARCH_ARM64 : ARCH_X86;
-      const contPtes = arch === ARCH_ARM64 ? cfg.contPtes : 1;
+      const arch = archOps(cfg.arch);
+      const contPtes = arch.hasCont ? cfg.contPtes : 1;
       const seam = seamOf(b);
       const tlbBase = b.reserve(P * cfg.tlbEntries * TLB_WORDS);
       const d: CpuData = {

@@ -13,7 +13,7 @@
 // The memory side's component `pt` provides a ready PtSeam as `data.seam` (src/machine/pt/pt.ts);
 // seamFromLayout builds one from a bound PtLayout alone (tests).
 
-import type { PtLayout } from '../pt/layout.js';
+import type { PtLayout } from '../../setup/layout.js';
 
 export interface PtSeam {
   /** Memory address of the PMD entry (8 bytes) covering va, or -1 if there is none. */
@@ -45,7 +45,7 @@ export interface PtSeam {
 }
 
 /**
- * The seam over the memory side's layout (src/machine/pt/layout.ts, bound to its state words). `hooks`
+ * The seam over the memory side's layout (src/setup/layout.ts, bound to its state words). `hooks`
  * adds what only the memory side's component can do (the bbm check's TLBI bookkeeping);
  * `recordWrites: false`: the layout has no written masks (lost-dirty off), writes are not recorded.
  */
@@ -59,10 +59,11 @@ export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: In
     onTlbiCompleted: hooks.onTlbiCompleted,
     markWritten(s, pfn) {
       // FolioInfo.written: bit i of word written + (i >> 5) = page i written through the MMU. A wild
-      // pfn (no folio) records nothing.
+      // pfn (no folio), or a layout built without written masks (written = -1), records nothing.
       const fi = record ? layout.folioOfPfn(pfn) : -1;
       if (fi < 0) return;
       const f = folios[fi];
+      if (f.written < 0) return;
       const i = pfn - f.pfn;
       s[f.written + (i >>> 5)] |= 1 << (i & 31);
     },

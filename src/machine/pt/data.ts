@@ -1,16 +1,18 @@
 // The memory side's per-system data (PtData, built by the pt component's setup in pt.ts) and the small
 // helpers its intrinsic modules share (pt.ts, folio.ts, tables.ts, mmu-gather.ts, ../kvm.ts).
 
+import type { ArchOps } from '../../arch/index.js';
 import type { BbmData } from '../../checks/bbm.js';
 import type { EntryHistory } from '../../checks/history.js';
 import type { RcuData } from '../core.js';
 import type { PtSeam } from '../cpu/seam.js';
 import type { ExecContext, IntrinsicDef } from '../intrinsics.js';
-import type { PtLayout } from './layout.js';
+import type { PtLayout } from '../../setup/layout.js';
 
 export interface PtData {
   L: PtLayout;
-  x86: boolean;
+  /** The architecture (descriptor bits; src/arch). */
+  arch: ArchOps;
   nprocs: number;
   /** The checks this component raises (src/checks): a bit, or -1 / null when off or not needed. */
   bbm: BbmData | null;

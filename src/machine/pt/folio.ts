@@ -6,7 +6,7 @@ import { lostDirtyOnFree } from '../../checks/lost-dirty.js';
 import type { ExecContext, IntrinsicDef } from '../intrinsics.js';
 import { raise, type PtData } from './data.js';
 import { cell, dirtyOf, pfnOf, valid } from './entry.js';
-import { FOLIO_DIRTY, FOLIO_FREED, TABLE_FREED } from './layout.js';
+import { FOLIO_DIRTY, FOLIO_FREED, TABLE_FREED } from '../../setup/layout.js';
 
 /** Folio index of a `struct folio *` / `struct page *` value (any page of it), -1 if wild/not memmap. */
 export function folioOfPage(d: PtData, lo: number, hi: number): number {

@@ -5,7 +5,7 @@
 // bbm, pt-uaf, gup-wrong-page, garbage, lost-dirty and spte-clean-writable, whose rules, bits and state
 // words are the check modules' (src/checks).
 //
-// Per-system data: data.ts. Layout and configuration: layout.ts. The CPU side (src/machine/cpu) reaches this component through
+// Per-system data: data.ts. Layout and configuration: the setup's (src/setup/layout.ts). The CPU side (src/machine/cpu) reaches this component through
 // its PtSeam (`data.seam` of the component named 'pt'); the `pt-link` component, set up after the cpu
 // component, hands the cpu data back (RCU table free from tlb_table_batch_call_rcu).
 //
@@ -15,7 +15,7 @@
 //                                (only for the processes whose code calls tlb_gather_mmu)
 //   per kvm (SPTEs)              SPTE_SLOTS × 3: hva page + 1 (0 = empty), pfn, writable
 //
-// Hot path: hooks and intrinsics use the allocation-free word APIs (arm64/pte-words.ts, x86/pae.ts).
+// Hot path: hooks and intrinsics call the system's ArchOps (src/arch, `d.arch`), allocation-free word methods.
 
 import type { CondValue } from '../../frontend/ast.js';
 import { bbmBit, bbmOnStore, bbmSetup, bbmTlbiCompleted } from '../../checks/bbm.js';
@@ -27,13 +27,12 @@ import { lostDirty as lostDirtyCheck, lostDirtySetup } from '../../checks/lost-d
 import { ptUafBit, ptUafOnAccess } from '../../checks/pt-uaf.js';
 import { checkBit, checkOn } from '../../checks/registry.js';
 import { spteCleanWritableBit } from '../../checks/spte-clean-writable.js';
-import * as aw from '../arm64/pte-words.js';
-import { PTE_ATTRINDX_MASK, PTE_DIRTY, PTE_GP, PTE_NG, PTE_PO_IDX_MASK, PTE_PXN, PTE_RDONLY, PTE_USER, PTE_UXN, PTE_VALID, PTE_WRITE, bigHi, bigLo } from '../arm64/hwdef.js';
+import { bigHi, bigLo } from '../../arch/bits.js';
+import { archOps, type ArchOps } from '../../arch/index.js';
 import type { RcuData } from '../core.js';
 import { seamFromLayout, type PtSeam } from '../cpu/seam.js';
 import { defineComponent, type AccessHook, AccessKind, type Component, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import { kvmPointerIntrinsics, spteIntrinsics, SPTE_SLOTS } from '../kvm.js';
-import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_PROTNONE, _PAGE_PSE, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, PTE_PFN_MASK, words as xw } from '../x86/pae.js';
 import { hi32, lo32, ptr, pure, type PtData } from './data.js';
 import { cell, pfnOf } from './entry.js';
 import { folioIntrinsics, folioOfPage, mapCount } from './folio.js';
@@ -48,8 +47,7 @@ import {
   PT_BASE,
   STRUCT_PAGE_SIZE,
   TABLE_FREED,
-  buildLayout,
-} from './layout.js';
+} from '../../setup/layout.js';
 
 export type { PtData } from './data.js';
 
@@ -82,68 +80,50 @@ const accessHook: AccessHook<PtData> = (ctx, kind, addr, size, oldLo, oldHi, new
   }
   if (oldLo === newLo && oldHi === newHi) return;
   if (d.hist !== null) historyOnStore(ctx.s, d.hist, e, newLo, newHi);
-  if (d.bbm !== null && !d.x86) bbmOnStore(ctx, d.bbm, k, e, oldLo, oldHi, newLo, newHi);
+  if (d.bbm !== null) bbmOnStore(ctx, d.bbm, k, e, oldLo, oldHi, newLo, newHi);
 };
 
 // ---------------------------------------------------------------- pure descriptor helpers (§2.1)
 
-/** A boolean helper: arm64 (words API) / x86 predicate on argument 0. */
-function pred(name: string, arm: (lo: number, hi: number) => boolean, x86: (lo: number, hi: number) => boolean): IntrinsicDef<PtData> {
-  return pure(name, 1, (ctx) => ctx.ret((ctx.data.x86 ? x86 : arm)(ctx.argLo(0), ctx.argHi(0)) ? 1 : 0));
+/** A boolean helper: an ArchOps predicate on argument 0. */
+function pred(name: string, f: (a: ArchOps, lo: number, hi: number) => boolean): IntrinsicDef<PtData> {
+  return pure(name, 1, (ctx) => ctx.ret(f(ctx.data.arch, ctx.argLo(0), ctx.argHi(0)) ? 1 : 0));
 }
-/** A transform on argument 0 (result through d.out). */
-function xform(name: string, arm: (lo: number, hi: number, out: Int32Array) => void, x86: (lo: number, hi: number, out: Int32Array) => void): IntrinsicDef<PtData> {
+/** An ArchOps transform on argument 0 (result through d.out). */
+function xform(name: string, f: (a: ArchOps, lo: number, hi: number, out: Int32Array) => void): IntrinsicDef<PtData> {
   return pure(name, 1, (ctx) => {
     const out = ctx.data.out;
-    (ctx.data.x86 ? x86 : arm)(ctx.argLo(0), ctx.argHi(0), out);
+    f(ctx.data.arch, ctx.argLo(0), ctx.argHi(0), out);
     ctx.ret(out[0], out[1]);
   });
 }
-const has = (lo: number, hi: number, m: { lo: number; hi: number }): boolean => ((lo & m.lo) | (hi & m.hi)) !== 0;
-const put = (out: Int32Array, lo: number, hi: number): void => {
-  out[0] = lo;
-  out[1] = hi;
-};
-
-// arm64 pte_modify (arch/arm64/include/asm/pgtable.h): mask of the bits newprot replaces.
-const MOD_MASK = [PTE_USER, PTE_PXN, PTE_UXN, PTE_RDONLY, PTE_NG, PTE_VALID, PTE_WRITE, PTE_GP, PTE_ATTRINDX_MASK, PTE_PO_IDX_MASK];
-const MOD_LO = MOD_MASK.reduce((a, m) => a | m.lo, 0);
-const MOD_HI = MOD_MASK.reduce((a, m) => a | m.hi, 0);
-// x86 _PAGE_CHG_MASK (arch/x86/include/asm/pgtable_types.h), without SOFT_DIRTY/DEVMAP/ENC/UFFD_WP.
-const X86_CHG_LO = PTE_PFN_MASK.lo | (1 << 3) | (1 << 4) | _PAGE_SPECIAL.lo | _PAGE_ACCESSED.lo | _PAGE_DIRTY.lo;
-const X86_CHG_HI = PTE_PFN_MASK.hi;
 
 const pureIntrinsics: IntrinsicDef<PtData>[] = [
-  pred('pte_none', aw.pte_none, (lo, hi) => (lo | hi) === 0),
-  pred('pte_valid', aw.pte_valid, (lo) => (lo & _PAGE_PRESENT.lo) !== 0),
-  pred('pte_present', (lo, hi) => aw.pte_present(lo, hi), xw.pte_present),
-  pred('pte_write', aw.pte_write, xw.pte_write),
-  pred('pte_dirty', aw.pte_dirty, xw.pte_dirty),
-  pred('pte_young', aw.pte_young, xw.pte_young),
-  pred('pte_cont', aw.pte_cont, () => false),
-  pred('pte_valid_cont', aw.pte_valid_cont, () => false),
-  pred('pte_special', aw.pte_special, (lo) => (lo & _PAGE_SPECIAL.lo) !== 0),
-  // arm64 (newest): present-invalid (PTE_NG without PTE_VALID) and not a user page: simplified from
-  // pte_protnone() = pte_present_invalid && !pte_user && !pte_user_exec. x86: PROTNONE && !PRESENT.
-  pred('pte_protnone', (lo, hi) => !aw.pte_valid(lo, hi) && has(lo, hi, PTE_NG) && !has(lo, hi, PTE_USER), (lo) => (lo & (_PAGE_PROTNONE.lo | _PAGE_PRESENT.lo)) === _PAGE_PROTNONE.lo),
-  pred('pmd_none', aw.pmd_none, (lo, hi) => (lo | hi) === 0),
-  // x86 pmd_bad: (flags & ~_PAGE_USER) != _KERNPG_TABLE (P|RW|A|D).
-  pred('pmd_bad', aw.pmd_bad, (lo) => (lo & 0xfff & ~_PAGE_USER.lo) !== 0x63),
-  // arm64 pmd_present = pte_present(pmd_pte(pmd)); x86: PRESENT | PROTNONE | PSE.
-  pred('pmd_present', (lo, hi) => aw.pte_present(lo, hi), (lo) => (lo & (_PAGE_PRESENT.lo | _PAGE_PROTNONE.lo | _PAGE_PSE.lo)) !== 0),
-  // arm64 pmd_trans_huge: a valid entry without the table bit; x86: PSE.
-  pred('pmd_trans_huge', (lo) => (lo & 3) === 1, (lo) => (lo & _PAGE_PSE.lo) !== 0),
-  xform('pte_mkclean', aw.pte_mkclean, (lo, hi, o) => put(o, lo & ~_PAGE_DIRTY.lo, hi)),
-  xform('pte_mkdirty', aw.pte_mkdirty, (lo, hi, o) => put(o, lo | _PAGE_DIRTY.lo, hi)),
-  xform('pte_mkold', aw.pte_mkold, (lo, hi, o) => put(o, lo & ~_PAGE_ACCESSED.lo, hi)),
-  xform('pte_mkyoung', aw.pte_mkyoung, (lo, hi, o) => put(o, lo | _PAGE_ACCESSED.lo, hi)),
-  xform('pte_wrprotect', aw.pte_wrprotect, (lo, hi, o) => put(o, lo & ~_PAGE_RW.lo, hi)),
-  xform('pte_mkwrite_novma', (lo, hi, o) => aw.pte_mkwrite_novma(lo, hi, o), (lo, hi, o) => put(o, lo | _PAGE_RW.lo, hi)),
-  xform('pte_mkcont', (lo, hi, o) => aw.pte_mkcont(lo, hi, o), (lo, hi, o) => put(o, lo, hi)),
-  xform('pte_mknoncont', aw.pte_mknoncont, (lo, hi, o) => put(o, lo, hi)),
-  xform('pte_mkspecial', aw.pte_mkspecial, (lo, hi, o) => put(o, lo | _PAGE_SPECIAL.lo, hi)),
-  xform('pte_pgprot', aw.pte_pgprot, (lo, hi, o) => put(o, lo & ~PTE_PFN_MASK.lo, hi & ~PTE_PFN_MASK.hi)),
-  xform('pte_norecency', (lo, hi, o) => aw.pte_norecency(lo, hi, o), (lo, hi, o) => put(o, lo & ~(_PAGE_ACCESSED.lo | _PAGE_DIRTY.lo), hi)),
+  pred('pte_none', (a, lo, hi) => a.pteNone(lo, hi)),
+  pred('pte_valid', (a, lo, hi) => a.pteValid(lo, hi)),
+  pred('pte_present', (a, lo, hi) => a.ptePresent(lo, hi)),
+  pred('pte_write', (a, lo, hi) => a.pteWrite(lo, hi)),
+  pred('pte_dirty', (a, lo, hi) => a.pteDirty(lo, hi)),
+  pred('pte_young', (a, lo, hi) => a.pteYoung(lo, hi)),
+  pred('pte_cont', (a, lo, hi) => a.pteCont(lo, hi)),
+  pred('pte_valid_cont', (a, lo, hi) => a.pteValidCont(lo, hi)),
+  pred('pte_special', (a, lo, hi) => a.pteSpecial(lo, hi)),
+  pred('pte_protnone', (a, lo, hi) => a.pteProtnone(lo, hi)),
+  pred('pmd_none', (a, lo, hi) => a.pmdNone(lo, hi)),
+  pred('pmd_bad', (a, lo, hi) => a.pmdBad(lo, hi)),
+  pred('pmd_present', (a, lo, hi) => a.pmdPresent(lo, hi)),
+  pred('pmd_trans_huge', (a, lo, hi) => a.pmdTransHuge(lo, hi)),
+  xform('pte_mkclean', (a, lo, hi, o) => a.pteMkclean(lo, hi, o)),
+  xform('pte_mkdirty', (a, lo, hi, o) => a.pteMkdirty(lo, hi, o)),
+  xform('pte_mkold', (a, lo, hi, o) => a.pteMkold(lo, hi, o)),
+  xform('pte_mkyoung', (a, lo, hi, o) => a.pteMkyoung(lo, hi, o)),
+  xform('pte_wrprotect', (a, lo, hi, o) => a.pteWrprotect(lo, hi, o)),
+  xform('pte_mkwrite_novma', (a, lo, hi, o) => a.pteMkwriteNovma(lo, hi, o)),
+  xform('pte_mkcont', (a, lo, hi, o) => a.pteMkcont(lo, hi, o)),
+  xform('pte_mknoncont', (a, lo, hi, o) => a.pteMknoncont(lo, hi, o)),
+  xform('pte_mkspecial', (a, lo, hi, o) => a.pteMkspecial(lo, hi, o)),
+  xform('pte_pgprot', (a, lo, hi, o) => a.ptePgprot(lo, hi, o)),
+  xform('pte_norecency', (a, lo, hi, o) => a.pteNorecency(lo, hi, o)),
   pure('pte_pfn', 1, (ctx) => {
     const p = pfnOf(ctx.data, ctx.argLo(0), ctx.argHi(0));
     ctx.ret(lo32(p), hi32(p));
@@ -151,19 +131,17 @@ const pureIntrinsics: IntrinsicDef<PtData>[] = [
   pure('pte_access_permitted', 2, (ctx) => {
     const lo = ctx.argLo(0), hi = ctx.argHi(0);
     const w = ctx.argLo(1) !== 0 || ctx.argHi(1) !== 0;
-    const ok = ctx.data.x86 ? (lo & _PAGE_PRESENT.lo) !== 0 && (lo & _PAGE_USER.lo) !== 0 && (!w || (lo & _PAGE_RW.lo) !== 0) : aw.pte_access_permitted(lo, hi, w);
-    ctx.ret(ok ? 1 : 0);
+    ctx.ret(ctx.data.arch.pteAccessPermitted(lo, hi, w) ? 1 : 0);
   }),
   pure('pte_same', 2, (ctx) => {
     const d = ctx.data;
-    const same = d.x86 ? ctx.argLo(0) === ctx.argLo(1) && ctx.argHi(0) === ctx.argHi(1) : aw.pte_same(ctx.argLo(0), ctx.argHi(0), ctx.argLo(1), ctx.argHi(1), d.L.config.pteSame);
+    const same = d.arch.pteSame(ctx.argLo(0), ctx.argHi(0), ctx.argLo(1), ctx.argHi(1), d.L.config.pteSame);
     ctx.ret(same ? 1 : 0);
   }),
   pure('pmd_same', 2, (ctx) => ctx.ret(ctx.argLo(0) === ctx.argLo(1) && ctx.argHi(0) === ctx.argHi(1) ? 1 : 0)),
   pure('pfn_pte', 2, (ctx) => {
     const d = ctx.data;
-    if (d.x86) xw.pfn_pte(ctx.arg(0), ctx.argLo(1), ctx.argHi(1), d.out);
-    else aw.pfn_pte(ctx.arg(0), ctx.argLo(1), ctx.argHi(1), d.out);
+    d.arch.pfnPte(ctx.arg(0), ctx.argLo(1), ctx.argHi(1), d.out);
     ctx.ret(d.out[0], d.out[1]);
   }),
   pure('mk_pte', 2, (ctx) => {
@@ -171,8 +149,7 @@ const pureIntrinsics: IntrinsicDef<PtData>[] = [
     // the same arithmetic (vmemmap), whatever it gives.
     const d = ctx.data;
     const pfn = Math.max(0, Math.floor((ctx.arg(0) - MEMMAP_BASE) / STRUCT_PAGE_SIZE));
-    if (d.x86) xw.pfn_pte(pfn, ctx.argLo(1), ctx.argHi(1), d.out);
-    else aw.pfn_pte(pfn, ctx.argLo(1), ctx.argHi(1), d.out);
+    d.arch.pfnPte(pfn, ctx.argLo(1), ctx.argHi(1), d.out);
     ctx.ret(d.out[0], d.out[1]);
   }),
   pure('pte_advance_pfn', 2, (ctx) => {
@@ -180,27 +157,14 @@ const pureIntrinsics: IntrinsicDef<PtData>[] = [
     const d = ctx.data;
     const lo = ctx.argLo(0), hi = ctx.argHi(0);
     const pfn = pfnOf(d, lo, hi) + ctx.arg(1);
-    if (d.x86) xw.pfn_pte(pfn, lo & ~PTE_PFN_MASK.lo, hi & ~PTE_PFN_MASK.hi, d.out);
-    else {
-      aw.pte_pgprot(lo, hi, d.out);
-      aw.pfn_pte(pfn, d.out[0], d.out[1], d.out);
-    }
+    d.arch.ptePgprot(lo, hi, d.out);
+    d.arch.pfnPte(pfn, d.out[0], d.out[1], d.out);
     ctx.ret(d.out[0], d.out[1]);
   }),
   pure('pte_modify', 2, (ctx) => {
     const d = ctx.data;
-    let lo = ctx.argLo(0), hi = ctx.argHi(0);
-    const plo = ctx.argLo(1), phi = ctx.argHi(1);
-    if (d.x86) return ctx.ret((lo & X86_CHG_LO) | (plo & ~X86_CHG_LO), (hi & X86_CHG_HI) | (phi & ~X86_CHG_HI));
-    // arm64 pte_modify: keep hw dirty as PTE_DIRTY, replace the prot bits, re-dirty a sw-dirty entry.
-    if (aw.pte_hw_dirty(lo, hi)) lo |= PTE_DIRTY.lo, hi |= PTE_DIRTY.hi;
-    lo = (lo & ~MOD_LO) | (plo & MOD_LO);
-    hi = (hi & ~MOD_HI) | (phi & MOD_HI);
-    if (aw.pte_sw_dirty(lo, hi)) {
-      aw.pte_mkdirty(lo, hi, d.out);
-      return ctx.ret(d.out[0], d.out[1]);
-    }
-    ctx.ret(lo, hi);
+    d.arch.pteModify(ctx.argLo(0), ctx.argHi(0), ctx.argLo(1), ctx.argHi(1), d.out);
+    ctx.ret(d.out[0], d.out[1]);
   }),
   ptr(pure('pte_page', 1, (ctx) => {
     // Acts on any value, garbage included: the memmap address of pte_pfn(pte).
@@ -271,22 +235,21 @@ function reservePerProc(b: SystemBuilder, calls: Set<string>[], names: string[],
 export const ptComponent: Component<PtData> = defineComponent<PtData>({
   name: 'pt',
   setup(b) {
-    // The folios' written masks are lost-dirty's history: no words, no recording while it is off.
+    // The folios' written masks are lost-dirty's history: no words (the setup builds the layout without
+    // them, src/setup/setup.ts), no recording while it is off.
     const writtenMasks = checkOn(b, lostDirtyCheck);
-    const L = buildLayout(b.program.test, undefined, { writtenMasks });
     const P = b.nprocs;
     const procCalls = calledByProc(b);
     const debug = b.dataOf<{ warn: number }>('debug');
-    const base = b.reserve(L.stateWords);
-    L.bind(base);
+    const L = b.setup.layout.at(b.reserve(b.setup.layout.stateWords));
     const hasTables = L.tables.length > 0;
     const out = new Int32Array(2);
-    const x86 = L.config.arch !== 'arm64';
+    const arch = archOps(L.config.arch);
     // Entry-history words only while gup-wrong-page or garbage is on, and only for the processes whose
     // code starts a GUP or lockless read.
-    const hist = historySetup(b, L, { x86, out }, procCalls, checkOn(b, gupWrongPage) || checkOn(b, garbage));
+    const hist = historySetup(b, L, { arch, out }, procCalls, checkOn(b, gupWrongPage) || checkOn(b, garbage));
     // The checks' bits, in this order (violations are reported in bit order).
-    const bbmOn = bbmBit(b, hasTables && !x86);
+    const bbmOn = bbmBit(b, hasTables && arch.bbmApplies);
     const lostDirty = lostDirtySetup(b, L, (s, fi) => mapCount(d, s, d.cellOf, fi, true) > 0);
     if (hist !== null) {
       hist.gupWrong = gupWrongPageBit(b);
@@ -297,7 +260,7 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
     if (hist !== null) hist.overflow = checkBit(b, historyOverflow);
     const d: PtData = {
       L,
-      x86,
+      arch,
       nprocs: P,
       bbm: null,
       lostDirty,

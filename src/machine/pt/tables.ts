@@ -3,11 +3,11 @@
 // include/asm-generic/pgalloc.h and arch/arm64 __pmd_populate / arch/x86 set_pmd.
 
 import { bbmTableReset } from '../../checks/bbm.js';
-import { bigHi, bigLo } from '../arm64/hwdef.js';
+import { bigHi, bigLo } from '../../arch/bits.js';
 import type { ExecContext, IntrinsicDef } from '../intrinsics.js';
 import { ptr, raise, type PtData } from './data.js';
 import { cell } from './entry.js';
-import { TABLE_FREED, TABLE_LIVE } from './layout.js';
+import { TABLE_FREED, TABLE_LIVE } from '../../setup/layout.js';
 
 export function tableArg(ctx: ExecContext<PtData>, i = 0): number {
   const k = ctx.data.L.tableOfBase(ctx.arg(i));

@@ -9,7 +9,7 @@
 //
 // Not modelled: the L1TF PFN inversion of non-present PTEs (arch/x86/include/asm/pgtable-invert.h,
 // applied by pfn_pte()/pte_pfn() to PROT_NONE and swap entries), and _PAGE_SAVED_DIRTY (shadow stack).
-import { bit, genmask, orMask, u64, bigLo, bigHi, wordsToBig, type Mask } from '../arm64/hwdef.js';
+import { bit, genmask, orMask, u64, bigLo, bigHi, wordsToBig, type Mask } from '../bits.js';
 
 export { bigLo, bigHi, wordsToBig };
 

@@ -40,7 +40,7 @@
 
 import type { PorSupport, SuccessorSink } from '../explore/system.js';
 import type { Instr, Opnd, Program } from '../ir/ir.js';
-import type { IntrinsicDef } from './intrinsics.js';
+import type { IntrinsicDef } from '../machine/intrinsics.js';
 
 /** What the SC machine exposes to the analysis. */
 export interface ScPorHost {
@@ -76,13 +76,53 @@ const ANON_R = 32; // reads a cell no instruction names by a constant address (s
 const ANON_W = 64; // writes such a cell
 const AGENT_COMP = 128; // (agents) may read/write component words
 
-/** Footprints of one process, one entry per pc (plus one for "finished"): bitsets over dense location ids. */
+// Footprint sets: bitsets over dense location ids, W words per set starting at a word offset. The
+// words live in Int32Arrays: JS bit operators produce signed int32, and a Uint32Array word with bit 31
+// set reads back as a number the `|` that produced it never equals (issue 17: the fixpoint in analyse()
+// never ended once some footprint held a location with dense id 31 mod 32).
+
+/** Add `id` to the set at offset `o` of `b`. */
+export function bitAdd(b: Int32Array, o: number, id: number): void {
+  b[o + (id >>> 5)] |= 1 << (id & 31);
+}
+
+/** Is `id` in the set at offset `o` of `b`? */
+export function bitHas(b: Int32Array, o: number, id: number): boolean {
+  return (b[o + (id >>> 5)] & (1 << (id & 31))) !== 0;
+}
+
+/** dst[d..d+W) ∪= src[s..s+W); true if dst changed (i.e. the union is not equal to the old dst). */
+export function bitUnion(dst: Int32Array, d: number, src: Int32Array, s: number, W: number): boolean {
+  let changed = false;
+  for (let k = 0; k < W; k++) {
+    const v = dst[d + k] | src[s + k];
+    if (v !== dst[d + k]) {
+      dst[d + k] = v;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Do the sets at a[ao..ao+W) and b[bo..bo+W) intersect? */
+export function bitMeets(a: Int32Array, ao: number, b: Int32Array, bo: number, W: number): boolean {
+  for (let k = 0; k < W; k++) if ((a[ao + k] & b[bo + k]) !== 0) return true;
+  return false;
+}
+
+/** Is the set at b[o..o+W) empty? */
+export function bitEmpty(b: Int32Array, o: number, W: number): boolean {
+  for (let k = 0; k < W; k++) if (b[o + k] !== 0) return false;
+  return true;
+}
+
+/** Footprints of one process, one entry per pc (plus one for "finished"): footprint sets. */
 interface ProcFoot {
-  futR: Uint32Array;
-  futW: Uint32Array;
+  futR: Int32Array;
+  futW: Int32Array;
   futF: Int32Array;
-  tailR: Uint32Array;
-  tailW: Uint32Array;
+  tailR: Int32Array;
+  tailW: Int32Array;
   tailF: Int32Array;
 }
 
@@ -115,7 +155,7 @@ export class ScPor implements PorSupport {
   /** Words per bitset. */
   private readonly W: number;
   /** Dense ids of process-private cells. */
-  private readonly privMask: Uint32Array;
+  private readonly privMask: Int32Array;
   private readonly feet: ProcFoot[] = [];
   private readonly enabled: boolean;
   /** What the hardware agents together may touch: 0, or AGENT_COMP (component words). */
@@ -130,8 +170,8 @@ export class ScPor implements PorSupport {
   private readonly members: Int32Array;
   private readonly sizes: Int32Array;
   private readonly groups: Int32Array;
-  private readonly fR: Uint32Array;
-  private readonly fW: Uint32Array;
+  private readonly fR: Int32Array;
+  private readonly fW: Int32Array;
   private readonly fF: Int32Array;
 
   constructor(private readonly h: ScPorHost) {
@@ -170,8 +210,8 @@ export class ScPor implements PorSupport {
       });
     });
     const W = (this.W = (ids + 31) >>> 5);
-    this.privMask = new Uint32Array(W);
-    for (const id of privIdx) this.privMask[id >>> 5] |= 1 << (id & 31);
+    this.privMask = new Int32Array(W);
+    for (const id of privIdx) bitAdd(this.privMask, 0, id);
     if (this.enabled) program.procs.forEach((_, p) => this.feet.push(this.analyse(p)));
     const P = h.nprocs;
     this.watchAny = h.watchOverlaps(0, 0x80000000);
@@ -202,8 +242,8 @@ export class ScPor implements PorSupport {
     this.members = new Int32Array(P);
     this.sizes = new Int32Array(P);
     this.groups = new Int32Array(P * P);
-    this.fR = new Uint32Array(P * W);
-    this.fW = new Uint32Array(P * W);
+    this.fR = new Int32Array(P * W);
+    this.fW = new Int32Array(P * W);
     this.fF = new Int32Array(P);
   }
 
@@ -224,12 +264,9 @@ export class ScPor implements PorSupport {
   }
 
   /** Own footprint of instruction (p, pc) into (R, W) at word offset `o`; returns flags. */
-  private own(p: number, pc: number, ins: Instr, inTail: boolean, R: Uint32Array, Wb: Uint32Array, o: number): number {
+  private own(p: number, pc: number, ins: Instr, inTail: boolean, R: Int32Array, Wb: Int32Array, o: number): number {
     const h = this.h;
-    const set = (bits: Uint32Array, c: number): void => {
-      const id = this.dense[c];
-      bits[o + (id >>> 5)] |= 1 << (id & 31);
-    };
+    const set = (bits: Int32Array, c: number): void => bitAdd(bits, o, this.dense[c]);
     switch (ins.op) {
       case 'load':
       case 'store':
@@ -282,56 +319,44 @@ export class ScPor implements PorSupport {
     const n = code.length;
     const W = this.W;
     const foot: ProcFoot = {
-      futR: new Uint32Array((n + 1) * W),
-      futW: new Uint32Array((n + 1) * W),
+      futR: new Int32Array((n + 1) * W),
+      futW: new Int32Array((n + 1) * W),
       futF: new Int32Array(n + 1),
-      tailR: new Uint32Array((n + 1) * W),
-      tailW: new Uint32Array((n + 1) * W),
+      tailR: new Int32Array((n + 1) * W),
+      tailW: new Int32Array((n + 1) * W),
       tailF: new Int32Array(n + 1),
     };
     const succ = (pc: number, ins: Instr): number[] =>
       ins.op === 'jmp' ? [ins.target] : ins.op === 'br' ? [pc + 1, ins.target] : [pc + 1];
     const vis = code.map((ins, pc) => this.vis(p, pc, ins));
-    // Own footprints (future view and tail view).
-    const ownR = new Uint32Array(n * W), ownW = new Uint32Array(n * W), ownF = new Int32Array(n);
-    const tOwnR = new Uint32Array(n * W), tOwnW = new Uint32Array(n * W), tOwnF = new Int32Array(n);
+    // Own footprints (future view and tail view), the fixpoints' starting points.
     code.forEach((ins, pc) => {
-      ownF[pc] = this.own(p, pc, ins, false, ownR, ownW, pc * W);
-      if (vis[pc] !== Vis.Visible) tOwnF[pc] = this.own(p, pc, ins, true, tOwnR, tOwnW, pc * W);
+      foot.futF[pc] = this.own(p, pc, ins, false, foot.futR, foot.futW, pc * W);
+      if (vis[pc] !== Vis.Visible) foot.tailF[pc] = this.own(p, pc, ins, true, foot.tailR, foot.tailW, pc * W);
     });
     // Backward fixpoints: fut(pc) = own(pc) ∪ fut(succ); tail(pc) = Visible ? ∅ : ownTail(pc) ∪ tail(succ).
-    const fix = (R: Uint32Array, Wb: Uint32Array, F: Int32Array, oR: Uint32Array, oW: Uint32Array, oF: Int32Array, tail: boolean): void => {
+    const fix = (R: Int32Array, Wb: Int32Array, F: Int32Array, tail: boolean): void => {
       for (let changed = true; changed; ) {
         changed = false;
         for (let pc = n - 1; pc >= 0; pc--) {
           if (tail && vis[pc] === Vis.Visible) continue;
           const o = pc * W;
-          let f = F[pc] | oF[pc];
-          const before = F[pc];
-          let bitsChanged = false;
-          for (let k = 0; k < W; k++) {
-            let r = R[o + k] | oR[o + k], w = Wb[o + k] | oW[o + k];
-            for (const t of succ(pc, code[pc])) {
-              if (t > n || t < 0) continue;
-              r |= R[t * W + k];
-              w |= Wb[t * W + k];
-            }
-            if (r !== R[o + k] || w !== Wb[o + k]) {
-              R[o + k] = r;
-              Wb[o + k] = w;
-              bitsChanged = true;
-            }
+          let f = F[pc];
+          for (const t of succ(pc, code[pc])) {
+            if (t > n || t < 0) continue;
+            if (bitUnion(R, o, R, t * W, W)) changed = true;
+            if (bitUnion(Wb, o, Wb, t * W, W)) changed = true;
+            f |= F[t];
           }
-          for (const t of succ(pc, code[pc])) if (t >= 0 && t <= n) f |= F[t];
-          if (f !== before || bitsChanged) {
+          if (f !== F[pc]) {
             F[pc] = f;
             changed = true;
           }
         }
       }
     };
-    fix(foot.futR, foot.futW, foot.futF, ownR, ownW, ownF, false);
-    fix(foot.tailR, foot.tailW, foot.tailF, tOwnR, tOwnW, tOwnF, true);
+    fix(foot.futR, foot.futW, foot.futF, false);
+    fix(foot.tailR, foot.tailW, foot.tailF, true);
     return foot;
   }
 
@@ -460,7 +485,7 @@ export class ScPor implements PorSupport {
   private touch(p: number, c: number, write: boolean): void {
     const id = this.dense[c];
     if (id < 0) this.fF[p] |= write ? ANON_W : ANON_R;
-    else (write ? this.fW : this.fR)[p * this.W + (id >>> 5)] |= 1 << (id & 31);
+    else bitAdd(write ? this.fW : this.fR, p * this.W, id);
   }
 
   /** Can q, from qpc on, take a step dependent on r's current step (row r of fR/fW/fF)? */
@@ -470,20 +495,18 @@ export class ScPor implements PorSupport {
     const gf = g.futF[qpc];
     if (gf & OPAQUE) return true;
     const f = this.fF[r];
+    const fR = this.fR, fW = this.fW;
     const o = r * W, go = qpc * W;
-    let anyR = f & (ANON_R | PRIV_R), anyW = f & (ANON_W | PRIV_W), priv = 0;
-    for (let j = 0; j < W; j++) {
-      const fr = this.fR[o + j], fw = this.fW[o + j];
-      const gr = g.futR[go + j], gw = g.futW[go + j];
-      if ((fw & (gr | gw)) !== 0 || (fr & gw) !== 0) return true;
-      anyR |= fr;
-      anyW |= fw;
-      priv |= (f & PRIV_W ? gr | gw : gw) & this.privMask[j];
-    }
-    if (anyW !== 0 && gf & (ALL_R | ALL_W)) return true;
-    if (anyR !== 0 && gf & ALL_W) return true;
+    if (bitMeets(fW, o, g.futR, go, W) || bitMeets(fW, o, g.futW, go, W) || bitMeets(fR, o, g.futW, go, W)) return true;
+    const anyW = (f & (ANON_W | PRIV_W)) !== 0 || !bitEmpty(fW, o, W);
+    if (anyW && gf & (ALL_R | ALL_W)) return true;
+    const anyR = (f & (ANON_R | PRIV_R)) !== 0 || !bitEmpty(fR, o, W);
+    if (anyR && gf & ALL_W) return true;
     // accesses through pointer registers in the tail hit some private cell
-    if (f & (PRIV_R | PRIV_W) && priv !== 0) return true;
+    if (f & (PRIV_R | PRIV_W)) {
+      if (bitMeets(g.futW, go, this.privMask, 0, W)) return true;
+      if (f & PRIV_W && bitMeets(g.futR, go, this.privMask, 0, W)) return true;
+    }
     return false;
   }
 }

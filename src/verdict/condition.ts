@@ -1,11 +1,9 @@
 // Printing conditions and locations back in herd7 syntax, from the AST.
 
-import type { Cond, CondValue, FinalCond, LocRef } from '../frontend/ast.js';
+import type { Cond, CondValue, FinalCond } from '../frontend/ast.js';
+import { locName } from '../setup/locations.js';
 
-/** `0:r1` for a register, `x` for a shared location. */
-export function locName(l: LocRef): string {
-  return l.kind === 'reg' ? `${l.proc}:${l.name}` : l.name;
-}
+export { compareLocs, locName } from '../setup/locations.js';
 
 export function formatValue(v: CondValue): string {
   switch (v.kind) {
@@ -17,6 +15,9 @@ export function formatValue(v: CondValue): string {
       return 'NULL';
     case 'call':
       return `${v.callee}(${v.args.map(formatValue).join(', ')})`;
+    case 'loc':
+      // `[y]`: a bare `y` on the right would be y's address.
+      return v.loc.kind === 'var' ? `[${v.loc.name}]` : locName(v.loc);
   }
 }
 
@@ -60,19 +61,3 @@ export function formatCond(c: Cond): string {
 export function formatCondition(f: FinalCond): string {
   return `${f.quantifier} (${formatCond(f.cond)})`;
 }
-
-/** herd7 order: registers first (by process number, then name), then shared locations by name. */
-export function compareLocs(a: LocRef, b: LocRef): number {
-  if (a.kind === 'reg' && b.kind === 'reg') {
-    if (a.proc !== b.proc) return a.proc - b.proc;
-    return cmpStr(a.name, b.name);
-  }
-  if (a.kind === 'reg') return -1;
-  if (b.kind === 'reg') return 1;
-  return cmpStr(a.name, b.name);
-}
-
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-

@@ -25,14 +25,17 @@ import { deadSlots } from '../ir/liveness.js';
 import { isPointer, isUnsigned, MEM_BASE, type BinFn, type CType, type Instr, type MemObject, type Opnd, type Program, type RmwFn, type RmwRet, type Src, type UnFn } from '../ir/ir.js';
 import { invalidAccess } from '../checks/kernel.js';
 import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from './int64.js';
-import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from './intrinsics.js';
+import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from '../machine/intrinsics.js';
 import type { LitmusSystem, StepInfo } from './litmus-system.js';
 import { ScPor } from './sc-por.js';
 import { slotsToZero } from './zeroing.js';
+import type { Setup } from '../setup/setup.js';
 
 export interface ScOptions {
-  /** Components to use instead of program.components (must provide every intrinsic the program calls). */
-  components?: readonly Component[];
+  /** The test's setup (configuration, layout, disabled checks), read by the components. */
+  setup: Setup;
+  /** The machine components (they must provide every intrinsic the program calls). */
+  components: readonly Component[];
   /** Local instructions a process may run between two scheduling points before we call it a livelock. */
   maxLocalSteps?: number;
 }
@@ -43,7 +46,7 @@ export interface ScSystem extends LitmusSystem {
   readonly layout: { pcs: number; locals: number[]; memory: number; components: number; violations: number };
 }
 
-export function createScSystem(program: Program, opts: ScOptions = {}): ScSystem {
+export function createScSystem(program: Program, opts: ScOptions): ScSystem {
   return new Sc(program, opts);
 }
 
@@ -178,7 +181,7 @@ class AgentCtx implements AgentContext {
 // ---------------------------------------------------------------- the system
 
 class Sc implements ScSystem {
-  readonly test;
+  readonly setup: Setup;
   readonly stateWords: number;
   readonly agentCount: number;
   readonly checkNames: string[] = [];
@@ -216,7 +219,7 @@ class Sc implements ScSystem {
     readonly program: Program,
     opts: ScOptions,
   ) {
-    this.test = program.test;
+    this.setup = opts.setup;
     const P = program.procs.length;
     this.nprocs = P;
     this.maxLocal = opts.maxLocalSteps ?? 1_000_000;
@@ -233,7 +236,7 @@ class Sc implements ScSystem {
 
     // Components: reserve words, checks, agents.
     this.invalidBit = this.check(invalidAccess.name);
-    const components = opts.components ?? program.components;
+    const components = opts.components;
     const datas = new Map<string, unknown>();
     const defs = new Map<string, { def: IntrinsicDef; comp: string }>();
     let top = compBase;
@@ -248,6 +251,7 @@ class Sc implements ScSystem {
       };
       const b: SystemBuilder = {
         program,
+        setup: opts.setup,
         nprocs: P,
         reserve,
         check: (name) => self.check(name),
@@ -907,13 +911,13 @@ class Sc implements ScSystem {
     if (loc.kind === 'reg') {
       const pi = this.program.procs.findIndex((p) => p.id === loc.proc);
       const reg = pi >= 0 ? this.program.procs[pi].registers.get(loc.name) : undefined;
-      if (!reg) throw new InputError(this.test.file, loc.pos.line, loc.pos.col, `expected a register of P${loc.proc}, found '${loc.name}'`);
+      if (!reg) throw new InputError(this.program.file, loc.pos.line, loc.pos.col, `expected a register of P${loc.proc}, found '${loc.name}'`);
       if (reg.k === 'mem') return { type: reg.type, read: (s) => this.readObject(s, reg.addr, reg.type) };
       const i = this.locBase[pi] + 2 * reg.slot;
       return { type: reg.type, read: (s) => toBigInt(s[i], s[i + 1], isUnsigned(reg.type)) };
     }
     const o = this.object(loc.name);
-    if (!o) throw new InputError(this.test.file, loc.pos.line, loc.pos.col, `expected a shared location, found '${loc.name}'`);
+    if (!o) throw new InputError(this.program.file, loc.pos.line, loc.pos.col, `expected a shared location, found '${loc.name}'`);
     return { type: o.type, read: (s) => this.readObject(s, o.addr, o.type) };
   }
 
@@ -929,7 +933,7 @@ class Sc implements ScSystem {
         return 0n;
       case 'addr': {
         const o = this.object(v.name);
-        if (!o) throw new InputError(this.test.file, v.pos.line, v.pos.col, `expected a shared location, found '${v.name}'`);
+        if (!o) throw new InputError(this.program.file, v.pos.line, v.pos.col, `expected a shared location, found '${v.name}'`);
         return BigInt(o.addr);
       }
       case 'call': {
@@ -937,8 +941,11 @@ class Sc implements ScSystem {
           const r = f(v);
           if (r !== undefined) return r;
         }
-        throw new InputError(this.test.file, v.pos.line, v.pos.col, `expected a number, a location, NULL or page(FOLIO, i), found '${v.callee}(...)'`);
+        throw new InputError(this.program.file, v.pos.line, v.pos.col, `expected a number, a location, NULL or page(FOLIO, i), found '${v.callee}(...)'`);
       }
+      case 'loc':
+        // A location's value depends on the state: the condition evaluator reads it (readLoc).
+        throw new Error(`resolveValue: '${v.loc.name}' is a location, read per state`);
     }
   }
 

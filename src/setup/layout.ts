@@ -14,37 +14,17 @@
 // Simplifications: one PGD/PUD entry (user VAs below 1 GiB), one PMD table, no PMD leaves, the upper
 // levels static; a PTE table's entries outside its window are not modelled (touching one is an error).
 //
-// State words (reserved by the pt component, see bind()):
+// State words (reserved by the pt component, see PtLayout.at()):
 //   per table   1 word: TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED (a spare table starts FREED:
 //               a free page-table page pte_alloc_one may hand out; so may any table freed later)
 //   per folio   refcount, pincount, flags (FOLIO_DIRTY | FOLIO_FREED), written bitmask (ceil(pages/32);
 //               none when buildLayout's writtenMasks is false: lost-dirty off)
 
-import type { ConfigEntry, LitmusFile, Pos } from '../../frontend/ast.js';
-import { InputError } from '../../frontend/diagnostics.js';
-import {
-  ALLOWED_CONT_PTES,
-  PAGE_SHIFT,
-  PAGE_SIZE,
-  PTE_AF,
-  PTE_ATTRINDX_MASK,
-  PTE_CONT,
-  PTE_DIRTY,
-  PTE_NG,
-  PTE_PXN,
-  PTE_RDONLY,
-  PTE_SHARED,
-  PTE_SPECIAL,
-  PTE_TYPE_PAGE,
-  PTE_USER,
-  PTE_UXN,
-  PTE_WRITE,
-  bigHi,
-  bigLo,
-  pfn_pte as armPfnPte,
-  pmd_mktable,
-} from '../arm64/pte.js';
-import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_NX, _PAGE_PRESENT, _PAGE_RW, _PAGE_SPECIAL, _PAGE_USER, pfn_pte as x86PfnPte } from '../x86/pae.js';
+import type { ConfigEntry, LitmusFile, Pos } from '../frontend/ast.js';
+import { InputError } from '../frontend/diagnostics.js';
+import { ALLOWED_CONT_PTES, PAGE_SHIFT, PAGE_SIZE } from '../arch/arm64/hwdef.js';
+import { bigHi, bigLo } from '../arch/bits.js';
+import { ARCH_NAMES, archOps, archOwning, type ArchName } from '../arch/index.js';
 
 export { PAGE_SHIFT, PAGE_SIZE };
 export const PMD_SHIFT = 21;
@@ -71,7 +51,7 @@ export const FOLIO_FREED = 2;
 
 // ---------------------------------------------------------------- configuration (docs/models.md §3)
 
-export type Arch = 'arm64' | 'x86' | 'x86-pae';
+export type Arch = ArchName;
 
 export interface MachineConfig {
   arch: Arch;
@@ -99,7 +79,7 @@ export interface MachineConfig {
 
 /** Every key of the config block, its allowed values (first = default unless `dflt` says otherwise). */
 const ENUM_KEYS: Record<string, readonly string[]> = {
-  arch: ['arm64', 'x86', 'x86-pae'],
+  arch: ARCH_NAMES,
   ptep_get_lockless: ['arm64-2024', 'arm64-early-exit', 'ptep-get', 'single-load', 'generic', 'x86-pae'],
   contpte_gather: ['arm64-2024', 'early-exit'],
   gup_recheck: ['lockless', 'ptep_get', 'norecency'],
@@ -143,21 +123,21 @@ export function parseMachineConfig(test: Pick<LitmusFile, 'file' | 'config'>): M
     seen.set(e.key, e);
   }
   const get = (k: string): string | undefined => seen.get(k)?.value;
-  const arch = (get('arch') ?? 'arm64') as Arch;
-  const x86 = arch !== 'arm64';
-  const pgl = (get('ptep_get_lockless') ?? (arch === 'arm64' ? 'arm64-2024' : arch === 'x86' ? 'generic' : 'x86-pae')) as MachineConfig['ptepGetLockless'];
+  const arch = (get('arch') ?? ARCH_NAMES[0]) as Arch;
+  const ac = archOps(arch).config;
+  const pgl = (get('ptep_get_lockless') ?? ac.defaultLockless) as MachineConfig['ptepGetLockless'];
   const cfg: MachineConfig = {
     arch,
     ptepGetLockless: pgl,
     contpteGather: (get('contpte_gather') ?? (pgl === 'arm64-early-exit' ? 'early-exit' : 'arm64-2024')) as MachineConfig['contpteGather'],
     gupRecheck: (get('gup_recheck') ?? 'lockless') as MachineConfig['gupRecheck'],
     faultCompare: (get('fault_compare') ?? 'pte_same') as MachineConfig['faultCompare'],
-    ptepSetAccessFlags: (get('ptep_set_access_flags') ?? (x86 ? 'generic' : 'arm64')) as MachineConfig['ptepSetAccessFlags'],
+    ptepSetAccessFlags: (get('ptep_set_access_flags') ?? ac.defaultAccessFlags) as MachineConfig['ptepSetAccessFlags'],
     contpteAccessFlags: (get('contpte_access_flags') ?? 'arm64-2024') as MachineConfig['contpteAccessFlags'],
     bbml2: get('bbml2') === 'on',
     hafdbs: (get('hafdbs') ?? 'on') as MachineConfig['hafdbs'],
     contPtes: Number(get('cont_ptes') ?? 4),
-    tlbFlush: (get('tlb_flush') ?? (x86 ? 'ipi' : 'broadcast')) as MachineConfig['tlbFlush'],
+    tlbFlush: (get('tlb_flush') ?? ac.defaultTlbFlush) as MachineConfig['tlbFlush'],
     tableFree: (get('table_free') ?? 'rcu') as MachineConfig['tableFree'],
     paeGetAndClear: (get('pae_get_and_clear') ?? 'halves') as MachineConfig['paeGetAndClear'],
     kvmRetry: (get('kvm_retry') ?? 'seq') as MachineConfig['kvmRetry'],
@@ -166,14 +146,18 @@ export function parseMachineConfig(test: Pick<LitmusFile, 'file' | 'config'>): M
     tlbEvict: get('tlb_evict') === 'on',
     spareTables: Number(get('spare_tables') ?? 0),
   };
-  // Cross-key consistency: the x86-pae reader needs the PAE layout; arm64-only readers need arm64.
-  const armOnly = ['arm64-2024', 'arm64-early-exit', 'single-load'];
+  // Cross-key consistency (src/arch ArchConfig): a reader or key of one architecture (the x86-pae
+  // reader needs the PAE layout) and the readers / access-flags / flush variants the architecture has.
   const at = (k: string): Pos => seen.get(k)!.pos;
-  if (pgl === 'x86-pae' && arch !== 'x86-pae') fail(at('ptep_get_lockless'), `expected arch = x86-pae for ptep_get_lockless = x86-pae, found arch = ${arch}`);
-  if (armOnly.includes(pgl) && x86 && seen.has('ptep_get_lockless')) fail(at('ptep_get_lockless'), `expected one of generic|ptep-get${arch === 'x86-pae' ? '|x86-pae' : ''} for ptep_get_lockless on ${arch}, found ${pgl}`);
-  if (seen.has('pae_get_and_clear') && arch !== 'x86-pae') fail(at('pae_get_and_clear'), `expected arch = x86-pae for pae_get_and_clear, found arch = ${arch}`);
-  if (cfg.ptepSetAccessFlags === 'arm64' && x86) fail(at('ptep_set_access_flags'), `expected generic for ptep_set_access_flags on ${arch}, found arm64`);
-  if (cfg.tlbFlush === 'broadcast' && x86 && seen.has('tlb_flush')) fail(at('tlb_flush'), `expected one of ipi|paravirt for tlb_flush on ${arch}, found broadcast`);
+  const owner = archOwning('reader', pgl);
+  if (owner && owner.name !== arch) fail(at('ptep_get_lockless'), `expected arch = ${owner.name} for ptep_get_lockless = ${pgl}, found arch = ${arch}`);
+  if (!ac.readers.includes(pgl) && seen.has('ptep_get_lockless')) fail(at('ptep_get_lockless'), `expected one of ${ac.readers.join('|')} for ptep_get_lockless on ${arch}, found ${pgl}`);
+  for (const k of seen.keys()) {
+    const o = archOwning('key', k);
+    if (o && o.name !== arch) fail(at(k), `expected arch = ${o.name} for ${k}, found arch = ${arch}`);
+  }
+  if (!ac.accessFlags.includes(cfg.ptepSetAccessFlags)) fail(at('ptep_set_access_flags'), `expected ${ac.accessFlags.join('|')} for ptep_set_access_flags on ${arch}, found ${cfg.ptepSetAccessFlags}`);
+  if (!ac.tlbFlushes.includes(cfg.tlbFlush) && seen.has('tlb_flush')) fail(at('tlb_flush'), `expected one of ${ac.tlbFlushes.join('|')} for tlb_flush on ${arch}, found ${cfg.tlbFlush}`);
   return cfg;
 }
 
@@ -199,7 +183,7 @@ export interface PtTable {
   readonly vaEnd: number;
   /** A spare table (`spare_tables`): free at the start, no PMD entry points to it (pmdIndex -1). */
   readonly spare: boolean;
-  /** State word index (valid after bind()): TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED. */
+  /** State word index (relative to `base`): TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED. */
   state: number;
 }
 
@@ -215,7 +199,7 @@ export interface FolioInfo {
   readonly pool: boolean;
   /** Initial refcount: mapping PTEs (anon: the mapping owns the references); 1 if unmapped; 0 if pooled. */
   readonly initialRef: number;
-  /** State word indices (valid after bind()). */
+  /** State word indices (relative to `base`). */
   refcount: number;
   pincount: number;
   /** FOLIO_DIRTY | FOLIO_FREED. */
@@ -273,11 +257,12 @@ export interface PtLayout {
   /** The region [ptStart, ptEnd) holds every table cell (one range compare on the hot path). */
   readonly ptStart: number;
   readonly ptEnd: number;
-  /** Number of state words bind() needs. */
+  /** Number of state words the layout's tables and folios need (the pt component reserves them). */
   readonly stateWords: number;
-
-  /** Assign the state words from `base` (the pt component reserves stateWords words). */
-  bind(base: number): void;
+  /** The state word the table/folio indices below count from (0 in Setup.layout). */
+  readonly base: number;
+  /** This layout with its state words starting at `base` (a new value; this one is unchanged). */
+  at(base: number): PtLayout;
   /** Address of the PMD entry covering va, -1 if outside the modelled PMD window. */
   pmdEntryAddr(va: number): number;
   /** Address of va's PTE entry in the table the PMD value (lo, hi) points to; -1 if none/outside window. */
@@ -307,49 +292,6 @@ export interface PtLayout {
   formatAddr(addr: number): string | undefined;
 }
 
-// ---------------------------------------------------------------- prot values
-
-/**
- * arm64 user prots (arch/arm64/include/asm/pgtable-prot.h): _PAGE_DEFAULT = PTE_TYPE_PAGE | PTE_AF |
- * PTE_SHARED | PTE_ATTRINDX(MT_NORMAL = 0) (PTE_MAYBE_NG / PTE_MAYBE_SHARED taken as nG, shared);
- * PAGE_SHARED = _PAGE_DEFAULT | PTE_USER | PTE_RDONLY | PTE_NG | PTE_PXN | PTE_UXN | PTE_WRITE;
- * PAGE_READONLY = same without PTE_WRITE. Both are young (PTE_AF) and clean (PTE_RDONLY).
- */
-export const ARM64_PAGE_DEFAULT = PTE_TYPE_PAGE.big | PTE_AF.big | PTE_SHARED.big | (0n & PTE_ATTRINDX_MASK.big);
-export const ARM64_PAGE_READONLY = ARM64_PAGE_DEFAULT | PTE_USER.big | PTE_RDONLY.big | PTE_NG.big | PTE_PXN.big | PTE_UXN.big;
-export const ARM64_PAGE_SHARED = ARM64_PAGE_READONLY | PTE_WRITE.big;
-/** x86 (arch/x86/include/asm/pgtable_types.h): PAGE_SHARED = P|RW|USER|ACCESSED|NX, PAGE_READONLY = P|USER|ACCESSED|NX. */
-export const X86_PAGE_READONLY = _PAGE_PRESENT.big | _PAGE_USER.big | _PAGE_ACCESSED.big | _PAGE_NX.big;
-export const X86_PAGE_SHARED = X86_PAGE_READONLY | _PAGE_RW.big;
-/** x86 _PAGE_TABLE (a PMD pointing at a PTE table): P|RW|USER|ACCESSED|DIRTY. */
-export const X86_PAGE_TABLE = _PAGE_PRESENT.big | _PAGE_RW.big | _PAGE_USER.big | _PAGE_ACCESSED.big | _PAGE_DIRTY.big;
-
-export function pageShared(arch: Arch): bigint {
-  return arch === 'arm64' ? ARM64_PAGE_SHARED : X86_PAGE_SHARED;
-}
-export function pageReadonly(arch: Arch): bigint {
-  return arch === 'arm64' ? ARM64_PAGE_READONLY : X86_PAGE_READONLY;
-}
-
-/** The PTE a `map` line's attributes give one page (rw/ro, young/old, clean/dirty/swdirty, cont, special). */
-export function mapPteValue(arch: Arch, pfn: number, a: { rw: boolean; young: boolean; dirty: 'clean' | 'dirty' | 'swdirty'; cont: boolean; special: boolean }): bigint {
-  if (arch === 'arm64') {
-    let prot = a.rw ? ARM64_PAGE_SHARED : ARM64_PAGE_READONLY;
-    if (!a.young) prot &= ~PTE_AF.big;
-    // `dirty` on a writable entry = hardware dirty (RDONLY clear, domain.md §2.2); otherwise PTE_DIRTY.
-    if (a.dirty === 'dirty' && a.rw) prot &= ~PTE_RDONLY.big;
-    else if (a.dirty !== 'clean') prot |= PTE_DIRTY.big;
-    if (a.cont) prot |= PTE_CONT.big;
-    if (a.special) prot |= PTE_SPECIAL.big;
-    return armPfnPte(pfn, prot);
-  }
-  let prot = a.rw ? X86_PAGE_SHARED : X86_PAGE_READONLY;
-  if (!a.young) prot &= ~_PAGE_ACCESSED.big;
-  if (a.dirty !== 'clean') prot |= _PAGE_DIRTY.big;
-  if (a.special) prot |= _PAGE_SPECIAL.big;
-  return x86PfnPte(pfn, prot);
-}
-
 // ---------------------------------------------------------------- building the layout
 
 interface MapLine {
@@ -376,7 +318,8 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
     throw new InputError(file, pos.line, pos.col, msg);
   };
   const arch = cfg.arch;
-  const contPtes = arch === 'arm64' ? cfg.contPtes : 1;
+  const ops = archOps(arch);
+  const contPtes = ops.hasCont ? cfg.contPtes : 1;
   const num = (v: bigint, pos: Pos, what: string, limit: number): number => {
     if (v < 0n || v >= BigInt(limit)) fail(pos, `expected ${what} below 0x${limit.toString(16)}, found 0x${v.toString(16)}`);
     return Number(v);
@@ -452,7 +395,7 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
       if (a.name === 'old') m.young = false;
       if (a.name === 'dirty' || a.name === 'swdirty') m.dirty = a.name;
       if (a.name === 'contiguous') {
-        if (arch !== 'arm64') fail(a.pos, `expected no contiguous mappings on ${arch}, found contiguous`);
+        if (!ops.hasCont) fail(a.pos, `expected no contiguous mappings on ${arch}, found contiguous`);
         m.cont = true;
       }
       if (a.name === 'special') m.special = true;
@@ -548,7 +491,7 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
   const tableOfVa = (va: number): PtTable => tables.find((t) => t.pmdIndex === Math.floor(va / PMD_SIZE))!;
   for (const [va, m] of [...pfnOfVa.entries()].sort((a, b) => a[0] - b[0])) {
     const t = tableOfVa(va);
-    const p: InitialPte = { va, addr: t.base + 8 * ((va % PMD_SIZE) / PAGE_SIZE), value: mapPteValue(arch, m.pfn, m.line) };
+    const p: InitialPte = { va, addr: t.base + 8 * ((va % PMD_SIZE) / PAGE_SIZE), value: ops.mapPte(m.pfn, m.line) };
     initialPtes.push(p);
     pteAt.set(va, p);
   }
@@ -558,11 +501,9 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
     const p = pteAt.get(va - (va % PAGE_SIZE));
     if (!p) fail(e.pos, `expected a mapped address for dirty at, found 0x${va.toString(16)}`);
     const line = pfnOfVa.get(p!.va)!.line;
-    if (arch === 'arm64') {
-      // HW dirty = DBM (PTE_WRITE) set and RDONLY clear (domain.md §2.2): only a writable entry.
-      if (!line.rw) fail(e.pos, `expected a writable (rw) mapping for dirty at, found ro`);
-      p!.value &= ~PTE_RDONLY.big;
-    } else p!.value |= _PAGE_DIRTY.big;
+    const dirty = ops.initDirty(p!.value, line.rw);
+    if (dirty === undefined) fail(e.pos, `expected a writable (rw) mapping for dirty at, found ro`);
+    p!.value = dirty!;
   }
 
   // Pool.
@@ -600,14 +541,20 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
     return info;
   });
 
-  const pmdValueOf = (t: PtTable): bigint => (arch === 'arm64' ? pmd_mktable(t.base >>> PAGE_SHIFT) : BigInt(t.base) | X86_PAGE_TABLE);
+  const pmdValueOf = (t: PtTable): bigint => ops.pmdTable(t.base);
   const initialPmds = tables.filter((t) => !t.spare).map((t) => ({ addr: t.pmdEntry, value: pmdValueOf(t) }));
   const sortedFolios = folios.map((f) => f.index).sort((a, b) => folios[a].pfn - folios[b].pfn);
   const firstMap = maps[0];
-  const PS = pageShared(arch);
-  const PR = pageReadonly(arch);
+  const PS = ops.pageShared;
+  const PR = ops.pageReadonly;
 
-  let bound = false;
+  // The layout is one immutable value (Setup.layout, state indices relative to 0); `at(base)` gives the
+  // same layout with the state-word indices of tables and folios offset by the pt component's base.
+  const tables0 = tables;
+  const folios0 = folios;
+  const at = (base: number): PtLayout => {
+  const tables: PtTable[] = tables0.map((t) => ({ ...t, state: base + t.index }));
+  const folios: FolioInfo[] = folios0.map((f) => ({ ...f, refcount: f.refcount + base, pincount: f.pincount + base, flags: f.flags + base, written: f.written >= 0 ? f.written + base : -1 }));
   const layout: PtLayout = {
     config: cfg,
     file,
@@ -630,26 +577,15 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
     ptStart: pmdBase,
     ptEnd: miscStart,
     stateWords: words,
-    bind(base: number): void {
-      if (bound) throw new Error('PtLayout.bind called twice');
-      bound = true;
-      for (const t of tables) t.state = base + t.index;
-      for (const f of folios) {
-        f.refcount += base;
-        f.pincount += base;
-        f.flags += base;
-        if (f.written >= 0) f.written += base;
-      }
-    },
+    base,
+    at,
     pmdEntryAddr(va: number): number {
       if (va < 0 || va >= USER_VA_LIMIT) return -1;
       const pi = Math.floor(va / PMD_SIZE);
       return pi >= pmdFirst && pi < pmdEnd ? pmdBase + 8 * pi : -1;
     },
     pmdTableBase(lo: number, hi: number): number {
-      if (arch === 'arm64') {
-        if ((lo & 3) !== 3) return -1;
-      } else if ((lo & 1) === 0 || (lo & 0x80) !== 0) return -1;
+      if (!ops.pmdIsTable(lo, hi)) return -1;
       if ((hi & 0xffff) !== 0) return -1; // all tables lie below 4 GiB
       return (lo >>> 0) - ((lo >>> 0) % PAGE_SIZE);
     },
@@ -722,7 +658,9 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
       return undefined;
     },
   };
-  return layout;
+  return Object.freeze(layout);
+  };
+  return at(0);
 }
 
 /** Low/high words of a bigint (re-exported for the component). */
