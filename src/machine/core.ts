@@ -4,6 +4,7 @@
 // Semantics are sequentially consistent: each intrinsic is one atomic step. Where the LKMM definition
 // (tools/memory-model/linux-kernel.def, linux-kernel.bell) gives the primitive a meaning, we follow it.
 
+import { bugOn as bugOnCheck, unbalancedSection, unheldUnlock, warnOn as warnOnCheck } from '../checks/kernel.js';
 import { defineComponent, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from './intrinsics.js';
 
 // ---------------------------------------------------------------- spinlocks
@@ -84,7 +85,7 @@ function lockIntrinsics(prefix: string): IntrinsicDef<LockData>[] {
 
 export const lockComponent: Component<LockData> = defineComponent<LockData>({
   name: 'spinlock',
-  setup: (b) => ({ unheld: b.check('spin_unlock of unheld lock') }),
+  setup: (b) => ({ unheld: b.check(unheldUnlock.name) }),
   intrinsics: [...lockIntrinsics('spin'), ...lockIntrinsics('raw_spin')],
 });
 
@@ -221,7 +222,7 @@ export const rcuComponent: Component<RcuData> = defineComponent<RcuData>({
       wait: b.reserve(n),
       phase: b.reserve(n),
       nprocs: n,
-      unbalanced: b.check('unbalanced RCU/IRQ section'),
+      unbalanced: b.check(unbalancedSection.name),
       cb: 0,
       cbN: 0,
     };
@@ -354,7 +355,7 @@ export const srcuComponent: Component<SrcuData> = defineComponent<SrcuData>({
       phase: b.reserve(addrs.length ? n : 0),
       waitSs: b.reserve(addrs.length ? n : 0),
       nprocs: n,
-      unbalanced: b.check('unbalanced RCU/IRQ section'),
+      unbalanced: b.check(unbalancedSection.name),
     };
   },
   intrinsics: [
@@ -422,7 +423,7 @@ function warnOn(name: string): IntrinsicDef<DebugData> {
 
 export const debugComponent: Component<DebugData> = defineComponent<DebugData>({
   name: 'debug',
-  setup: (b) => ({ bug: b.check('BUG_ON'), warn: b.check('WARN_ON') }),
+  setup: (b) => ({ bug: b.check(bugOnCheck.name), warn: b.check(warnOnCheck.name) }),
   intrinsics: [
     bugOn('BUG_ON'),
     bugOn('VM_BUG_ON'),

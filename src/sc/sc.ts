@@ -23,6 +23,7 @@ import { InputError } from '../frontend/diagnostics.js';
 import { Terminal, type SuccessorSink, type VectorMemory } from '../explore/system.js';
 import { deadSlots } from '../ir/liveness.js';
 import { isPointer, isUnsigned, MEM_BASE, type BinFn, type CType, type Instr, type MemObject, type Opnd, type Program, type RmwFn, type RmwRet, type Src, type UnFn } from '../ir/ir.js';
+import { invalidAccess } from '../checks/kernel.js';
 import { add64, divmod64, lt64, mul64, R, shl64, shr64, sub64, toBigInt } from './int64.js';
 import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, IntrinsicDef, MemoryRegionOptions, SystemBuilder } from '../machine/intrinsics.js';
 import type { LitmusSystem, StepInfo } from './litmus-system.js';
@@ -234,7 +235,7 @@ class Sc implements ScSystem {
     const compBase = w;
 
     // Components: reserve words, checks, agents.
-    this.invalidBit = this.check('invalid memory access');
+    this.invalidBit = this.check(invalidAccess.name);
     const components = opts.components;
     const datas = new Map<string, unknown>();
     const defs = new Map<string, { def: IntrinsicDef; comp: string }>();

@@ -17,7 +17,8 @@
 // State words (reserved by the pt component, see PtLayout.at()):
 //   per table   1 word: TABLE_LIVE / TABLE_RCU_PENDING / TABLE_FREED (a spare table starts FREED:
 //               a free page-table page pte_alloc_one may hand out; so may any table freed later)
-//   per folio   refcount, pincount, flags (FOLIO_DIRTY | FOLIO_FREED), written bitmask (ceil(pages/32))
+//   per folio   refcount, pincount, flags (FOLIO_DIRTY | FOLIO_FREED), written bitmask (ceil(pages/32);
+//               none when buildLayout's writtenMasks is false: lost-dirty off)
 
 import type { ConfigEntry, LitmusFile, Pos } from '../frontend/ast.js';
 import { InputError } from '../frontend/diagnostics.js';
@@ -203,7 +204,10 @@ export interface FolioInfo {
   pincount: number;
   /** FOLIO_DIRTY | FOLIO_FREED. */
   flags: number;
-  /** Bit i of word written + (i >> 5): page i was written through the MMU / a secondary MMU. */
+  /**
+   * Bit i of word written + (i >> 5): page i was written through the MMU / a secondary MMU (lost-dirty's
+   * history); -1 when the layout was built without written masks.
+   */
   written: number;
 }
 
@@ -304,7 +308,11 @@ interface MapLine {
 }
 
 /** Build the layout of a test (validating the init block's page-table entries). */
-export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineConfig(test)): PtLayout {
+/**
+ * The layout of a test's page tables, folios and kvms. `writtenMasks: false` gives the folios no
+ * `written` words (written = -1): they are lost-dirty's history (src/checks/lost-dirty.ts).
+ */
+export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineConfig(test), opts: { writtenMasks?: boolean } = {}): PtLayout {
   const file = test.file;
   const fail = (pos: Pos, msg: string): never => {
     throw new InputError(file, pos.line, pos.col, msg);
@@ -510,7 +518,8 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
     }
   }
 
-  // Folio state words: refcount, pincount, flags, written[ceil(pages/32)].
+  // Folio state words: refcount, pincount, flags, written[ceil(pages/32)] (unless writtenMasks is false).
+  const masks = opts.writtenMasks !== false;
   let words = tables.length;
   const folios: FolioInfo[] = fs.map((f, i) => {
     const mapped = [...pfnOfVa.values()].filter((m) => m.folio === i).length;
@@ -526,9 +535,9 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
       refcount: words,
       pincount: words + 1,
       flags: words + 2,
-      written: words + 3,
+      written: masks ? words + 3 : -1,
     };
-    words += 3 + Math.ceil(f.pages / 32);
+    words += 3 + (masks ? Math.ceil(f.pages / 32) : 0);
     return info;
   });
 
@@ -545,7 +554,7 @@ export function buildLayout(test: LitmusFile, cfg: MachineConfig = parseMachineC
   const folios0 = folios;
   const at = (base: number): PtLayout => {
   const tables: PtTable[] = tables0.map((t) => ({ ...t, state: base + t.index }));
-  const folios: FolioInfo[] = folios0.map((f) => ({ ...f, refcount: f.refcount + base, pincount: f.pincount + base, flags: f.flags + base, written: f.written + base }));
+  const folios: FolioInfo[] = folios0.map((f) => ({ ...f, refcount: f.refcount + base, pincount: f.pincount + base, flags: f.flags + base, written: f.written >= 0 ? f.written + base : -1 }));
   const layout: PtLayout = {
     config: cfg,
     file,

@@ -70,7 +70,9 @@ export function expectedResult(test: Pick<LitmusFile, 'comments'>): string | und
 /** Work out a test's setup. Config and init-block errors are InputErrors here (before lowering). */
 export function buildSetup(test: LitmusFile, opts: SetupOptions = {}): Setup {
   const config = parseMachineConfig(test);
-  const layout = buildLayout(test, config);
+  const disabledChecks = Object.freeze([...(opts.disabledChecks ?? [])]);
+  // The folios' written masks are lost-dirty's history (src/checks/lost-dirty.ts): no words when it is off.
+  const layout = buildLayout(test, config, { writtenMasks: !disabledChecks.includes('lost-dirty') });
   const expected = expectedResult(test);
   return Object.freeze({
     file: test.file,
@@ -80,7 +82,7 @@ export function buildSetup(test: LitmusFile, opts: SetupOptions = {}): Setup {
     pageTables: test.init.some((e) => e.kind === 'folio' || e.kind === 'map'),
     bindings: Object.freeze(variantBindings(config)),
     defines: Object.freeze(machineDefines(config, layout)),
-    disabledChecks: Object.freeze([...(opts.disabledChecks ?? [])]),
+    disabledChecks,
     observed: Object.freeze(observedLocations(test)),
     ...(test.filter ? { filter: test.filter } : {}),
     ...(test.final ? { final: test.final } : {}),

@@ -32,6 +32,8 @@ import { PAGE_SHIFT, type HafdbsConfig } from '../../arch/arm64/hwdef.js';
 import { HW_FAULT_TRANSLATION, HW_UPDATED, hwResultName } from '../../arch/bits.js';
 import { archOps, type ArchName, type ArchOps } from '../../arch/index.js';
 import { TLB_USE, TLB_WALK } from '../../arch/ops.js';
+import { warnOn } from '../../checks/kernel.js';
+import { ptUafBit, ptUafOnWalk } from '../../checks/pt-uaf.js';
 import { rcuCallbackReady, rcuCallbackStart, reserveRcuCallbacks, RCU_CB_PENDING, type RcuData } from '../core.js';
 import { defineComponent, type AgentContext, type Component, type ExecContext, type IntrinsicDef, type SystemBuilder } from '../intrinsics.js';
 import type { MachineConfig, PtLayout } from '../../setup/layout.js';
@@ -81,7 +83,7 @@ export interface CpuData {
   seam: PtSeam | null;
   /** WARN_ON bit (smp_call_function_many with IRQs disabled). */
   warn: number;
-  /** `pt-uaf` bit: the hardware walker read a freed page table. */
+  /** `pt-uaf` bit (src/checks/pt-uaf.ts): the hardware walker read a freed page table; -1 when off. */
   uaf: number;
   /** Scratch for descriptor updates. */
   out: Int32Array;
@@ -172,7 +174,7 @@ function flushAll(d: CpuData, s: Int32Array, startVp: number, endVp: number): vo
 /** The walker reads a table cell: pt-uaf if the table is freed (through the seam). */
 function tableAccess(ctx: ExecContext<CpuData>, seam: PtSeam, s: Int32Array, addr: number): void {
   if (seam.checkTableAccess) seam.checkTableAccess(s, addr);
-  else if (seam.isFreedTableAddr?.(s, addr)) ctx.raise(ctx.data.uaf);
+  else ptUafOnWalk(ctx, ctx.data.uaf, seam, s, addr);
 }
 
 /**
@@ -594,7 +596,7 @@ export const RCU_TABLE_FREE_CALLERS = new Set<string>(['call_rcu_table_free', 't
 
 /**
  * The memory side's seam, from the data of its component `pt` (set up before this one): a ready
- * `seam`, or its bound `layout` (src/machine/pt/layout.ts) plus an optional `onTlbiCompleted` hook for
+ * `seam`, or its bound `layout` (src/setup/layout.ts) plus an optional `onTlbiCompleted` hook for
  * the bbm check. Tests may pass their own with {@link cpuComponentWith}.
  */
 function findSeam(b: SystemBuilder): PtSeam | null {
@@ -633,8 +635,8 @@ export function cpuComponentWith(seamOf: (b: SystemBuilder) => PtSeam | null = f
         ipiStart: b.reserve(P),
         ipiEnd: b.reserve(P),
         seam,
-        warn: debug ? debug.warn : b.check('WARN_ON'),
-        uaf: b.check('pt-uaf'),
+        warn: debug ? debug.warn : b.check(warnOn.name),
+        uaf: ptUafBit(b),
         out: new Int32Array(2),
         tr: { code: 0, how: 0, entry: -1, oldLo: 0, oldHi: 0, newLo: 0, newHi: 0, updated: false, cont: false, pfn: -1, candidates: 1, bad: null },
       };

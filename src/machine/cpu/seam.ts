@@ -45,11 +45,13 @@ export interface PtSeam {
 }
 
 /**
- * The seam over the memory side's layout (src/machine/pt/layout.ts, bound to its state words). `hooks`
- * adds what only the memory side's component can do (the bbm check's TLBI bookkeeping).
+ * The seam over the memory side's layout (src/setup/layout.ts, bound to its state words). `hooks`
+ * adds what only the memory side's component can do (the bbm check's TLBI bookkeeping);
+ * `recordWrites: false`: the layout has no written masks (lost-dirty off), writes are not recorded.
  */
-export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: Int32Array, start: number, end: number): void } = {}): PtSeam {
+export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: Int32Array, start: number, end: number): void; recordWrites?: boolean } = {}): PtSeam {
   const folios = layout.folios;
+  const record = hooks.recordWrites !== false;
   return {
     pmdEntryAddr: (va) => layout.pmdEntryAddr(va),
     pteEntryAddr: (lo, hi, va) => layout.pteEntryAddr(lo, hi, va),
@@ -57,10 +59,11 @@ export function seamFromLayout(layout: PtLayout, hooks: { onTlbiCompleted?(s: In
     onTlbiCompleted: hooks.onTlbiCompleted,
     markWritten(s, pfn) {
       // FolioInfo.written: bit i of word written + (i >> 5) = page i written through the MMU. A wild
-      // pfn (no folio) records nothing.
-      const fi = layout.folioOfPfn(pfn);
+      // pfn (no folio), or a layout built without written masks (written = -1), records nothing.
+      const fi = record ? layout.folioOfPfn(pfn) : -1;
       if (fi < 0) return;
       const f = folios[fi];
+      if (f.written < 0) return;
       const i = pfn - f.pfn;
       s[f.written + (i >>> 5)] |= 1 << (i & 31);
     },

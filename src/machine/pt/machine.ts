@@ -1,16 +1,20 @@
-// The whole page-table machine for one litmus test: the component list (core, memory side, CPU side).
+// The whole page-table machine for one litmus test: the component list (checks, core, memory side, CPU side).
 
 import { coreComponents } from '../core.js';
 import { cpuComponent } from '../cpu/cpu.js';
 import type { Component } from '../intrinsics.js';
 import type { Setup } from '../../setup/setup.js';
-import { ptComponent, ptComponentWith, PT_CHECKS } from './pt.js';
+import { ptComponent } from './pt.js';
+import { checksComponent, MACHINE_CHECKS } from '../../checks/index.js';
 
-/** Components of the page-table machine, in setup order: core, memory side (pt), CPU side. */
+/**
+ * Components of the page-table machine, in setup order: the built-in checks' switchboard
+ * (src/checks/registry.ts; the checks turned off are `setup.disabledChecks`), core, memory side (pt),
+ * CPU side.
+ */
 export function machineComponents(setup: Pick<Setup, 'disabledChecks'>): Component[] {
-  const pt = setup.disabledChecks.length ? ptComponentWith({ disabledChecks: [...setup.disabledChecks] }) : ptComponent;
-  return [...coreComponents(), pt, cpuComponent];
+  return [checksComponent(setup.disabledChecks), ...coreComponents(), ptComponent, cpuComponent];
 }
 
-/** Names `--no-check` accepts for the memory side. */
-export const MACHINE_CHECKS: readonly string[] = PT_CHECKS;
+/** Names `--no-check` accepts (src/checks/index.ts). */
+export { MACHINE_CHECKS };
