@@ -1,4 +1,4 @@
-// The CPU side over the memory side's real layout (src/machine/pt/layout.ts, through seamFromLayout):
+// The CPU side over the memory side's real layout (src/setup/layout.ts, through seamFromLayout):
 // `map` lines give the tables the walker uses.
 
 import { describe, test } from 'node:test';

@@ -160,7 +160,7 @@ import type { PtLayout } from '../src/setup/layout.js';
 import { buildSetup } from '../src/setup/setup.js';
 
 /**
- * A minimal `pt` component over the memory side's real layout (src/machine/pt/layout.ts): state words
+ * A minimal `pt` component over the memory side's real layout (src/setup/layout.ts): state words
  * bound, the PMD window and each table window as memory, initial PMDs/PTEs written, data { layout }.
  * No checks of the memory side (bbm, lost-dirty, ...): this exercises the CPU side's seam adapter.
  */

@@ -1,4 +1,4 @@
-// Footprint sets of the partial-order reduction (machine/sc-por.ts), issue 17 defect 1 and issue 18:
+// Footprint sets of the partial-order reduction (sc/sc-por.ts), issue 17 defect 1 and issue 18:
 // a footprint word was kept in a Uint32Array and compared with the signed int32 that `|` produces, so
 // once a footprint held a location on bit 31 of a word the static analysis never reached its fixpoint
 // and the run hung (one process writing 16 shared ints; 16+ processes chained through shared variables).

@@ -1,4 +1,4 @@
-// Partial-order reduction (explore/por.ts, machine/sc-por.ts) must not change any answer: every litmus
+// Partial-order reduction (explore/por.ts, sc/sc-por.ts) must not change any answer: every litmus
 // file of ../shared/litmus and examples/ (those that lower today) and random well-formed programs are
 // run with and without reduction, and must agree on the verdict, the final-state set (projected and
 // the number of distinct full final states), the deadlocks and the violated checks. The reduction

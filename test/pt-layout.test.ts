@@ -1,5 +1,5 @@
 // The memory side's static part: config parsing, layout from init blocks (bit-exact PTEs), variant
-// bindings and machine defines (src/machine/pt/layout.ts, machine.ts).
+// bindings and machine defines (src/setup/layout.ts, machine.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -8,7 +8,7 @@
 //   C1  ample(s) is persistent                — decided by the system (PorSupport.candidates): on every
 //                                               path from s on which no agent of the set moves, no step
 //                                               is dependent on theirs. For the SC machine this is a
-//                                               static "future footprint" argument (machine/sc-por.ts);
+//                                               static "future footprint" argument (sc/sc-por.ts);
 //   C2  invisibility                          — no successor in ample(s) changes the violation word (the
 //                                               only state proposition we check outside final states).
 //                                               Per-state test, sound because a step's outcome is fixed

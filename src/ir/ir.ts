@@ -1,4 +1,4 @@
-// The IR: three-address code per litmus process, produced by ir/lower.ts, run by machine/sc.ts.
+// The IR: three-address code per litmus process, produced by ir/lower.ts, run by sc/sc.ts.
 //
 // Every C call is inlined, so a process is one flat instruction array. Locals ("slots") are
 // process-private 64-bit values; shared memory is byte-addressed (design.md "Values and memory").
@@ -249,7 +249,7 @@ export interface IntrinsicSignature {
   /** C type of the result (default `long`); a pointer type lets callers dereference it (`*kvm_mmu_lockptr(k)`). */
   retType?: { base: string; ptr: number };
   /**
-   * For partial-order reduction (machine/sc-por.ts): what the step (with `enabled` and `choices`) may
+   * For partial-order reduction (sc/sc-por.ts): what the step (with `enabled` and `choices`) may
    * read or write besides the caller's own pc and registers and the violation bits. 'none': nothing else; 'component': any of
    * the state words of its component (all components' words count as one shared location); 'args':
    * that, plus the memory cells of the 8-byte objects its arguments point to. Undeclared (the safe

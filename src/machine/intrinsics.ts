@@ -156,7 +156,7 @@ export interface AgentDef<D = any> {
   /** Describe the step (agent, choice) from ctx.s. */
   describe?(ctx: AgentContext<D>, choice: number): AgentStepInfo;
   /**
-   * For partial-order reduction (machine/sc-por.ts): everything any step of this agent may ever read or
+   * For partial-order reduction (sc/sc-por.ts): everything any step of this agent may ever read or
    * write. 'none': nothing but the violation bits; 'component': component state words (all components'
    * words count as one shared location), never memory cells nor any process's pc or registers.
    * Undeclared (the safe default): anything, which turns reduction off for the whole system.

@@ -17,7 +17,7 @@ export interface SavedCounterexample {
   check: string;
   /**
    * A witness rather than a check violation: the steps end in a final state that decides the
-   * litmus condition (it holds for exists/~exists, fails for forall; report/outcome.ts witnessPredicate).
+   * litmus condition (it holds for exists/~exists, fails for forall; verdict/verdict.ts witnessPredicate).
    */
   witness?: boolean;
   /** For a witness: the observed locations in the final state, herd7 style (`0:e=0; 1:r1=page(A,3)`). */

@@ -853,7 +853,7 @@ class Sc implements ScSystem {
 
   private porImpl: ScPor | undefined;
 
-  /** Partial-order reduction support (machine/sc-por.ts), built on first use. */
+  /** Partial-order reduction support (sc/sc-por.ts), built on first use. */
   get por(): ScPor {
     if (this.porImpl === undefined) {
       const self = this;

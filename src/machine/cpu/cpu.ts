@@ -508,7 +508,7 @@ const callRcuTableFreeIntrinsic: IntrinsicDef<CpuData> = {
 function ipiAgent(cpu: number) {
   return {
     name: '',
-    /** Touches IPI and TLB state words only (partial-order reduction, machine/sc-por.ts). */
+    /** Touches IPI and TLB state words only (partial-order reduction, sc/sc-por.ts). */
     footprint: 'component' as const,
     /** kernel/smp.c __flush_smp_call_function_queue: the handler drains every queued call at once. */
     successors(ctx: AgentContext<CpuData>) {
@@ -542,7 +542,7 @@ function ipiAgent(cpu: number) {
 function tlbEvictAgent(cpu: number) {
   return {
     name: '',
-    /** Touches TLB state words only (partial-order reduction, machine/sc-por.ts). */
+    /** Touches TLB state words only (partial-order reduction, sc/sc-por.ts). */
     footprint: 'component' as const,
     /** Hardware may evict any TLB entry at any time (Arm ARM D8.16; x86 SDM §4.10.4). */
     successors(ctx: AgentContext<CpuData>) {
