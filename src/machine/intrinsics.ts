@@ -9,7 +9,6 @@
 //   (d) register named checks (violation bits) and raise them;
 //   (e) own shared memory regions at chosen addresses (page tables) that model C reaches by pointer;
 //   (f) watch processes' loads/stores/RMWs to address ranges (checks on plain model-C stores: BBM, UAF);
-//   (g) resolve condition values such as `page(A, 3)`.
 //
 // The kernel's own synchronisation primitives (spinlocks, RCU, SRCU, BUG_ON/WARN_ON) are components
 // too: see machine/core.ts. The LKMM memory primitives (READ_ONCE, xchg, atomic_*, fences) are IR
@@ -67,7 +66,6 @@
 //
 // (test/machine-intrinsics.test.ts runs this example, and a table component using (e) and (f).)
 
-import type { CondValue } from '../frontend/ast.js';
 import type { IntrinsicSignature, Program } from '../ir/ir.js';
 import type { Setup } from '../setup/setup.js';
 
@@ -209,8 +207,6 @@ export interface SystemBuilder {
   agent(def: AgentDef): number;
   /** Run on the initial state after memory and registers are set (write your reserved words). */
   onInit(fn: (s: Int32Array) => void): void;
-  /** Resolve condition values such as `page(A, 3)`; return undefined for values you don't know. */
-  resolver(fn: (v: CondValue) => bigint | undefined): void;
   /** Address of a shared variable, undefined if there is none. */
   addressOf(name: string): number | undefined;
   /** State index of the memory cell at byte address `addr` (-1 outside memory). */

@@ -29,6 +29,7 @@ import type { AccessHook, AgentContext, AgentDef, Component, ExecContext, Intrin
 import type { LitmusSystem, StepInfo } from './litmus-system.js';
 import { ScPor } from './sc-por.js';
 import { slotsToZero } from './zeroing.js';
+import { resolveCondValue } from '../backend/values.js';
 import type { Setup } from '../setup/setup.js';
 
 export interface ScOptions {
@@ -205,7 +206,6 @@ class Sc implements ScSystem {
   private readonly actx: AgentCtx;
   private readonly agents: { def: AgentDef; data: unknown }[] = [];
   private readonly inits: ((s: Int32Array) => void)[] = [];
-  private readonly resolvers: ((v: CondValue) => bigint | undefined)[] = [];
   private readonly initial0: Int32Array;
   /** Component memory regions (addresses outside the program's objects). */
   private readonly regions: { start: number; end: number; idx: number; opts: MemoryRegionOptions }[] = [];
@@ -260,7 +260,6 @@ class Sc implements ScSystem {
           return P + self.agents.length - 1;
         },
         onInit: (fn) => void self.inits.push(fn),
-        resolver: (fn) => void self.resolvers.push(fn),
         addressOf: (name) => program.objects.find((o) => o.owner === undefined && o.name === name)?.addr,
         cellIndex: (addr) => self.cell(addr, 0, 4),
         dataOf: <T>(name: string) => datas.get(name) as T | undefined,
@@ -926,27 +925,7 @@ class Sc implements ScSystem {
   }
 
   resolveValue(v: CondValue): bigint {
-    switch (v.kind) {
-      case 'num':
-        return v.value;
-      case 'null':
-        return 0n;
-      case 'addr': {
-        const o = this.object(v.name);
-        if (!o) throw new InputError(this.program.file, v.pos.line, v.pos.col, `expected a shared location, found '${v.name}'`);
-        return BigInt(o.addr);
-      }
-      case 'call': {
-        for (const f of this.resolvers) {
-          const r = f(v);
-          if (r !== undefined) return r;
-        }
-        throw new InputError(this.program.file, v.pos.line, v.pos.col, `expected a number, a location, NULL or page(FOLIO, i), found '${v.callee}(...)'`);
-      }
-      case 'loc':
-        // A location's value depends on the state: the condition evaluator reads it (readLoc).
-        throw new Error(`resolveValue: '${v.loc.name}' is a location, read per state`);
-    }
+    return resolveCondValue(this.setup, this.program, v);
   }
 
   /** An address as people read it: `x`, `x+4`, `0x2000`. */

@@ -6,12 +6,14 @@
 // A search that hit a bound never yields Never/Sometimes/Always: the observation is `Incomplete`.
 
 import type { Cond, CondValue, FinalCond, LocRef } from '../frontend/ast.js';
-import { InputError } from '../frontend/diagnostics.js';
 import type { Program } from '../ir/ir.js';
 import type { Setup } from '../setup/setup.js';
 import { locName } from '../setup/locations.js';
 import { formatCondition } from './condition.js';
 import type { Completion, ExploreStats, PteBlockInfo, StepInfo, TraceStep, Outcome } from '../backend/outcome.js';
+import { resolveCondValue } from '../backend/values.js';
+
+export { resolveCondValue } from '../backend/values.js';
 
 export type Observation = 'Never' | 'Sometimes' | 'Always';
 
@@ -78,32 +80,6 @@ export interface LitmusOutcome {
 }
 
 const U64 = (v: bigint): bigint => BigInt.asUintN(64, v);
-
-/** The value a condition's right-hand side denotes: a number, NULL, a shared variable's address, page(A, i). */
-export function resolveCondValue(setup: Setup, program: Program, v: CondValue): bigint {
-  switch (v.kind) {
-    case 'num':
-      return v.value;
-    case 'null':
-      return 0n;
-    case 'addr': {
-      const o = program.objects.find((x) => x.owner === undefined && x.name === v.name);
-      if (!o) throw new InputError(setup.file, v.pos.line, v.pos.col, `expected a shared location, found '${v.name}'`);
-      return BigInt(o.addr);
-    }
-    case 'call': {
-      const [a, i] = v.args;
-      if (v.callee === 'page' && v.args.length === 2 && a!.kind === 'addr' && i!.kind === 'num') {
-        const fi = setup.layout.folioByName(a!.name);
-        if (fi >= 0) return BigInt(setup.layout.memmapAddr(setup.layout.folios[fi]!.pfn + Number(i!.value)));
-      }
-      throw new InputError(setup.file, v.pos.line, v.pos.col, `expected a number, a location, NULL or page(FOLIO, i), found '${v.callee}(...)'`);
-    }
-    case 'loc':
-      // A location's value depends on the state: the evaluator reads it from the final state.
-      throw new Error(`resolveCondValue: '${v.loc.name}' is a location, read per state`);
-  }
-}
 
 /** Evaluates conditions on projected final states (values in setup.observed order). */
 function makeEvaluator(setup: Setup, program: Program): (c: Cond, values: readonly bigint[]) => boolean {

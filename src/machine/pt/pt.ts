@@ -17,7 +17,6 @@
 //
 // Hot path: hooks and intrinsics call the system's ArchOps (src/arch, `d.arch`), allocation-free word methods.
 
-import type { CondValue } from '../../frontend/ast.js';
 import { bbmBit, bbmOnStore, bbmSetup, bbmTlbiCompleted } from '../../checks/bbm.js';
 import { garbage, garbageBit, garbageIntrinsics } from '../../checks/garbage.js';
 import { gupWrongPage, gupWrongPageBit, gupWrongPageIntrinsics } from '../../checks/gup-wrong-page.js';
@@ -299,14 +298,6 @@ export const ptComponent: Component<PtData> = defineComponent<PtData>({
         s[f.refcount] = f.initialRef;
         if (f.pool) s[f.flags] = FOLIO_FREED;
       }
-    });
-    b.resolver((v: CondValue) => {
-      if (v.kind !== 'call' || v.callee !== 'page' || v.args.length !== 2) return undefined;
-      const [a, i] = v.args;
-      if (a.kind !== 'addr' || i.kind !== 'num') return undefined;
-      const fi = L.folioByName(a.name);
-      if (fi < 0) return undefined;
-      return BigInt(L.memmapAddr(L.folios[fi].pfn + Number(i.value)));
     });
     const bbmData = d.bbm;
     d.seam = seamFromLayout(L, { onTlbiCompleted: bbmData === null ? undefined : (s, start, end) => bbmTlbiCompleted(bbmData, s, start, end), recordWrites: writtenMasks });
