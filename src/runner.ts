@@ -66,7 +66,7 @@ export async function runLitmusTextParallel(text: string, file: string, opts: Ru
   const backend = opts.backend ?? scBackend;
   if (!backend.runParallel) return runLitmusText(text, file, opts);
   // Workers start building their systems while this thread compiles its own.
-  if (backend === scBackend) scBackend.prepare({ text, file, models: opts.models, disabledChecks: opts.disabledChecks }, opts.workers ?? 1);
+  backend.prepare?.({ text, file, models: opts.models, disabledChecks: opts.disabledChecks }, opts.workers ?? 1);
   const { input, witness } = compile(text, file, opts);
   return verdictOf(input.setup, input.program, await backend.runParallel(input, { ...opts, witness }));
 }

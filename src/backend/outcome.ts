@@ -116,6 +116,8 @@ export interface Backend {
   run(input: BackendInput, opts: BackendOptions): Outcome;
   /** Search with opts.workers threads; the same outcome as run. */
   runParallel?(input: BackendInput, opts: BackendOptions): Promise<Outcome>;
+  /** Before the test is compiled: start what runParallel will use (worker threads build their own copy meanwhile). */
+  prepare?(source: BackendInput['source'] & { disabledChecks?: readonly string[] }, workers: number): void;
   /**
    * Re-run saved counterexamples from the initial state. Throws a ReplayError naming the step that is not
    * enabled; `witness` decides witnesses as RunOptions.witness does.

@@ -99,7 +99,7 @@ function outcomeOf(system: LitmusSystem, r: ExploreResult): Outcome {
   };
 }
 
-export const scBackend: Backend & { prepare(source: BackendInput['source'] & { disabledChecks?: readonly string[] }, workers: number): void } = {
+export const scBackend: Backend = {
   name: 'SC',
   banner: BANNER,
 
@@ -115,7 +115,6 @@ export const scBackend: Backend & { prepare(source: BackendInput['source'] & { d
     return outcomeOf(system, r);
   },
 
-  /** Start worker threads before the test is compiled, so they build their systems meanwhile. */
   prepare(source, workers) {
     prestartWorkers(specOf(source, source.disabledChecks ?? []), workers);
   },

@@ -38,6 +38,7 @@ export function pteBlocks(system: LitmusSystem, s: Int32Array): PteBlockInfo[] {
 
 /** The initial state's PTE block(s). */
 export function initialBlocks(system: LitmusSystem): PteBlockInfo[] {
+  if (!system.setup.pageTables) return [];
   const s = new Int32Array(system.stateWords);
   system.initial(s);
   return pteBlocks(system, s);
