@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { bitAdd, bitEmpty, bitHas, bitMeets, bitUnion } from '../src/sc/sc-por.js';
 
 const runner = new URL('../src/runner.js', import.meta.url).href;
+const porCheck = new URL('./support/por-check.js', import.meta.url).href;
 /** Seconds a child process may take; the fixed build answers each case in well under a second. */
 const TIMEOUT = 60;
 
@@ -46,17 +47,12 @@ interface Case {
 function runChild(what: string, cases: Case[]): Answer[][] {
   const script = `
     import { runLitmusText } from ${JSON.stringify(runner)};
+    import { porAnswer } from ${JSON.stringify(porCheck)};
     const cases = JSON.parse(process.argv[1]);
     const out = cases.map(({ text, name, modes = [true, false], maxStates }) => modes.map((reduction) => {
       const o = runLitmusText(text, name + '.litmus', { reduction, maxStates });
       return {
-        complete: o.completion.complete,
-        observation: o.observation,
-        validation: o.validation,
-        states: o.states,
-        finalStates: o.finalStates,
-        deadlocks: o.deadlocks,
-        violations: o.violations.map((v) => v.check).sort(),
+        ...porAnswer(o),
         explored: o.stats.states,
         reduction: o.stats.reduction,
       };

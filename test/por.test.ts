@@ -17,6 +17,7 @@ import { InputError } from '../src/frontend/diagnostics.js';
 import { runLitmusFile, runLitmusText, type LitmusOutcome } from '../src/runner.js';
 import { wellFormedLitmus } from './support/litmus-arb.js';
 import { porLitmus } from './support/por-arb.js';
+import { porAnswer } from './support/por-check.js';
 import { litmusFilesUnder } from '../src/runner.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,18 +29,6 @@ function litmusFiles(dir: string): string[] {
   return existsSync(dir) ? litmusFilesUnder(dir) : [];
 }
 
-/** Everything reduction must preserve. */
-function answer(o: LitmusOutcome): unknown {
-  return {
-    complete: o.completion.complete,
-    observation: o.observation,
-    validation: o.validation,
-    states: o.states,
-    finalStates: o.finalStates,
-    deadlocks: o.deadlocks,
-    violations: o.violations.map((v) => v.check).sort(),
-  };
-}
 
 function both(run: (reduction: boolean) => LitmusOutcome | Promise<LitmusOutcome>): Promise<[LitmusOutcome, LitmusOutcome]> {
   return Promise.all([run(false), run(true)]);
@@ -63,7 +52,7 @@ test('reduction keeps every answer on the litmus files', async () => {
         continue;
       }
       ran++;
-      assert.deepEqual(answer(on), answer(off), `${f}: reduction changed the answer`);
+      assert.deepEqual(porAnswer(on), porAnswer(off), `${f}: reduction changed the answer`);
       assert.equal(off.stats.reduction, false);
       assert.ok(on.stats.states <= off.stats.states, `${f}: more states with reduction`);
       full += off.stats.states;
@@ -82,7 +71,7 @@ test('reduction keeps every answer on random programs', async () => {
   await fc.assert(
     fc.asyncProperty(wellFormedLitmus, async (text) => {
       const [off, on] = await both((reduction) => runLitmusText(text, 'gen.litmus', { reduction, maxStates: 200_000 }));
-      assert.deepEqual(answer(on), answer(off));
+      assert.deepEqual(porAnswer(on), porAnswer(off));
       full += off.stats.states;
       reduced += on.stats.states;
       runs++;
@@ -104,7 +93,7 @@ test('reduction keeps every answer on random programs with pointers, private mem
         inputErrors++;
         return;
       }
-      assert.deepEqual(answer(on), answer(off));
+      assert.deepEqual(porAnswer(on), porAnswer(off));
       full += off.stats.states;
       reduced += on.stats.states;
       runs++;
@@ -171,7 +160,7 @@ test('reduction keeps every answer on spin loops, cycles and checks', () => {
   for (const [name, text] of Object.entries(CASES)) {
     const off = runLitmusText(text, `${name}.litmus`, { reduction: false });
     const on = runLitmusText(text, `${name}.litmus`, { reduction: true });
-    assert.deepEqual(answer(on), answer(off), `${name}: reduction changed the answer`);
+    assert.deepEqual(porAnswer(on), porAnswer(off), `${name}: reduction changed the answer`);
     console.log(`partial-order reduction ${name}: ${off.stats.states} → ${on.stats.states} states`);
     if (name === 'independent') assert.ok(on.stats.states * 2 < off.stats.states, 'independent processes should reduce well');
   }

@@ -5,6 +5,20 @@ import assert from 'node:assert/strict';
 import { explore } from '../../src/explore/bfs.js';
 import type { ExploreOptions, ExploreResult } from '../../src/explore/result.js';
 import type { TransitionSystem } from '../../src/explore/system.js';
+import type { LitmusOutcome } from '../../src/runner.js';
+
+/** Everything reduction must preserve in a test's verdict (por.test.ts, por-footprint.test.ts). */
+export function porAnswer(o: LitmusOutcome): { complete: boolean; observation: string; validation: string; states: unknown; finalStates: number; deadlocks: number; violations: string[] } {
+  return {
+    complete: o.completion.complete,
+    observation: o.observation,
+    validation: o.validation,
+    states: o.states,
+    finalStates: o.finalStates,
+    deadlocks: o.deadlocks,
+    violations: o.violations.map((v) => v.check).sort(),
+  };
+}
 
 function summary(r: ExploreResult): unknown {
   return {
